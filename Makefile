@@ -1,0 +1,31 @@
+# shufflenet-det: `make demo` installs and runs the whole pipeline on the built-in dataset; `make test` tests.
+VENV   ?= .venv
+PYTHON := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: install test test-all lint demo flops clean
+
+install: $(STAMP)
+
+# Reinstall only when the dependencies or the install script change.
+$(STAMP): pyproject.toml tools/install_env.sh
+	VENV=$(VENV) bash tools/install_env.sh
+	touch $@
+
+test: install
+	$(PYTHON) -m pytest -q
+
+test-all: install
+	$(PYTHON) -m pytest -q -m ''
+
+lint: install
+	$(PYTHON) -m ruff check shufflenet_det tools tests configs
+
+demo: install
+	$(PYTHON) tools/demo.py
+
+flops: install
+	$(PYTHON) tools/flops.py
+
+clean:
+	rm -rf $(VENV) work_dirs .pytest_cache .ruff_cache
