@@ -1,0 +1,12 @@
+# Faster R-CNN (C4) with ShuffleNet v1 2x (g=3). Stage3 (stride 16, 960 channels) feeds the RPN and
+# RoIAlign; Stage4 (1920 channels) runs on every RoI.
+_base_ = './frcnn_c4.py'
+
+backbone = dict(type='ShuffleNetV1', groups=3, widen_factor=2.0, frozen_stages=0, norm_eval=True)
+model = dict(
+    backbone=dict(backbone, out_indices=(1, )),
+    rpn_head=dict(in_channels=960),
+    roi_head=dict(
+        shared_head=dict(backbone=backbone),
+        bbox_roi_extractor=dict(out_channels=960),
+        bbox_head=dict(in_channels=1920)))
