@@ -1,10 +1,12 @@
 """Run-time adjustments shared by the train and test tools."""
 
 import os
+from pathlib import Path
 
 import torch
 import torch.distributed as dist
 from mmengine.config import Config
+from mmengine.runner import CheckpointLoader
 
 
 def adapt_to_cpu(cfg: Config, launcher: str) -> None:
@@ -29,3 +31,27 @@ def adapt_to_cpu(cfg: Config, launcher: str) -> None:
     if launcher == 'pytorch' and not dist.is_initialized():
         dist.init_process_group('gloo', rank=int(os.environ['RANK']), world_size=int(os.environ['WORLD_SIZE']))
         cfg.model_wrapper_cfg = dict(type='MMDistributedDataParallel', device_ids=None)
+
+
+def trust_own_checkpoints(*trusted: str) -> None:
+    """Let MMEngine load this project's own checkpoints on torch >= 2.6.
+
+    torch now loads with ``weights_only=True``, which refuses the training state MMEngine saves (its message
+    hub's history buffers and numpy scalars), so ``--resume`` and evaluating one's own checkpoint would fail.
+    Files inside ``trusted`` folders, or equal to a ``trusted`` file, were written by our own runs or named
+    by the user on the command line: they load in full. Every other file (downloaded pretrained weights,
+    for instance) keeps torch's safe ``weights_only=True`` loading.
+
+    Args:
+        trusted: Work dirs and checkpoint files to load with ``weights_only=False``.
+    """
+    roots = [Path(path).expanduser().resolve() for path in trusted if path]
+
+    @CheckpointLoader.register_scheme(prefixes='', force=True)
+    def load_local_checkpoint(filename: str, map_location: str | None = None) -> dict:
+        path = Path(filename).expanduser()
+        if not path.is_file():
+            raise FileNotFoundError(f'checkpoint {filename} not found')
+        resolved = path.resolve()
+        own = any(resolved == root or resolved.is_relative_to(root) for root in roots)
+        return torch.load(path, map_location=map_location, weights_only=not own)

@@ -12,7 +12,7 @@ from mmengine.config import Config, DictAction
 from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
-from shufflenet_det.runtime import adapt_to_cpu
+from shufflenet_det.runtime import adapt_to_cpu, trust_own_checkpoints
 
 
 def parse_args() -> argparse.Namespace:
@@ -47,6 +47,7 @@ def main() -> None:
             raise SystemExit(f'error: --out {args.out} must end with .pkl or .pickle')
         cfg.test_evaluator = [cfg.test_evaluator, dict(type='DumpDetResults', out_file_path=args.out)]
     adapt_to_cpu(cfg, args.launcher)
+    trust_own_checkpoints(cfg.work_dir, args.checkpoint)
     runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg else RUNNERS.build(cfg)
     try:
         runner.test()

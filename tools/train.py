@@ -14,7 +14,7 @@ from mmengine.config import Config, DictAction
 from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
-from shufflenet_det.runtime import adapt_to_cpu
+from shufflenet_det.runtime import adapt_to_cpu, trust_own_checkpoints
 
 
 def parse_args() -> argparse.Namespace:
@@ -59,6 +59,7 @@ def main() -> None:
         cfg.resume = True
         cfg.load_from = args.resume
     adapt_to_cpu(cfg, args.launcher)
+    trust_own_checkpoints(cfg.work_dir, args.resume if args.resume != 'auto' else None)
     runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg else RUNNERS.build(cfg)
     try:
         runner.train()
