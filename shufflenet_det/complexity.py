@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import torch
+from mmengine.config import Config
 from torch import nn
 
 
@@ -145,3 +146,11 @@ def detector_complexity(detector: nn.Module, height: int, width: int, num_propos
         per_roi=Complexity(roi_mult_adds, count_params(*roi_parts)),
         num_proposals=num_proposals,
         params=count_params(detector))
+
+
+def config_input_shape(cfg: Config) -> tuple[int, int]:
+    """Input size the config's test pipeline gives a 640x480 image (COCO's most common size)."""
+    resize = next(t for t in cfg.test_dataloader.dataset.pipeline if t['type'] == 'Resize')
+    long_side, short_side = max(resize['scale']), min(resize['scale'])
+    ratio = min(short_side / 480, long_side / 640)
+    return round(480 * ratio), round(640 * ratio)

@@ -16,7 +16,7 @@ from mmengine.config import Config
 
 import shufflenet_det  # noqa: F401
 from shufflenet_det import reference
-from shufflenet_det.complexity import classifier_complexity, detector_complexity
+from shufflenet_det.complexity import classifier_complexity, config_input_shape, detector_complexity
 from shufflenet_det.models import ClassificationNet
 from shufflenet_det.table import markdown_table
 
@@ -38,14 +38,6 @@ def classifier_table(shape: tuple[int, int]) -> str:
     headers = [f'classifier at {shape[0]}x{shape[1]}', 'MFLOPs (ours)', 'MFLOPs (paper)', 'diff',
                'Mparams (ours)', 'Mparams (paper)']
     return markdown_table(headers, rows)
-
-
-def config_input_shape(cfg: Config) -> tuple[int, int]:
-    """Input size the config's test pipeline gives a 640x480 image (COCO's most common size)."""
-    resize = next(t for t in cfg.test_dataloader.dataset.pipeline if t['type'] == 'Resize')
-    long_side, short_side = max(resize['scale']), min(resize['scale'])
-    ratio = min(short_side / 480, long_side / 640)
-    return round(480 * ratio), round(640 * ratio)
 
 
 def detector_row(config_path: str, shape: tuple[int, int] | None, proposals: int | None) -> list:
