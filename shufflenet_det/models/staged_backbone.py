@@ -21,7 +21,8 @@ class Stage(NamedTuple):
 class StagedBackbone(BaseModule):
     """A stem followed by named stages, with MMDetection's backbone options.
 
-    Subclasses build the stem and stages and hand them over; this class validates and applies
+    Subclasses build the stem and stages and hand them over; stages after the last of ``out_indices`` are
+    dropped. This class validates and applies
     ``out_indices``, ``frozen_stages`` and ``norm_eval``, and exposes ``out_channels`` and ``strides`` for the
     requested outputs so configs and tests derive channel numbers instead of repeating them.
 
@@ -50,7 +51,9 @@ class StagedBackbone(BaseModule):
             raise ValueError(f'frozen_stages={frozen_stages} is out of range: use -1 (nothing), 0 (stem) '
                              f'up to {num_stages} (stem and all stages)')
         self.stem = stem
-        for stage in stages:
+        # Stages after the last output are not kept: their parameters would never get a gradient (which
+        # distributed training rejects), and in a C4 detector the last stage lives in the RoI head instead.
+        for stage in stages[:out_indices[-1] + 1]:
             self.add_module(stage.name, stage.module)
         self.stage_names = tuple(stage.name for stage in stages)
         self.stage_channels = tuple(stage.channels for stage in stages)
@@ -73,7 +76,8 @@ class StagedBackbone(BaseModule):
     def _frozen_modules(self) -> list[nn.Module]:
         if self.frozen_stages < 0:
             return []
-        return [self.stem] + [getattr(self, name) for name in self.stage_names[:self.frozen_stages]]
+        kept = self.stage_names[:self.out_indices[-1] + 1]
+        return [self.stem] + [getattr(self, name) for name in kept[:self.frozen_stages]]
 
     def _freeze(self) -> None:
         for module in self._frozen_modules():

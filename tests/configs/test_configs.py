@@ -42,8 +42,10 @@ def test_head_channels_and_strides_come_from_the_backbone(config):
     stage_after = backbone.stage_names[backbone.out_indices[-1] + 1]
     assert roi_head.shared_head.stage_name == stage_after
     shared_stage = getattr(roi_head.shared_head, stage_after)
+    full_backbone = type(backbone)(**{**_backbone_kwargs(config), 'out_indices': (len(backbone.stage_names) - 1, )})
     assert [p.shape for p in shared_stage.parameters()] == [
-        p.shape for p in getattr(type(backbone)(**_backbone_kwargs(config)), stage_after).parameters()]
+        p.shape for p in getattr(full_backbone, stage_after).parameters()]
+    assert not hasattr(backbone, stage_after)  # built once, in the RoI head only
     assert roi_head.bbox_head.in_channels == roi_head.shared_head.out_channels
 
 

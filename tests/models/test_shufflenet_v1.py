@@ -3,7 +3,7 @@ import torch
 from mmdet.registry import MODELS
 from torch.nn.modules.batchnorm import _BatchNorm
 
-from shufflenet_det.models.shufflenet_v1 import BASE_STAGE_CHANNELS, stage_channels
+from shufflenet_det.models.shufflenet_v1 import BASE_STAGE_CHANNELS, STAGE_NAMES, stage_channels
 
 GROUPS = (1, 2, 3, 4, 8)
 WIDTHS = (0.25, 0.5, 1.0, 1.5, 2.0)
@@ -67,6 +67,12 @@ def test_frozen_stages_stay_frozen_after_train():
     stats_before = backbone.stem[0].bn.running_mean.clone()
     backbone(torch.rand(2, 3, 64, 64))
     assert torch.equal(backbone.stem[0].bn.running_mean, stats_before)
+
+
+def test_stages_after_the_last_output_are_not_built():
+    backbone = MODELS.build(dict(type='ShuffleNetV1', groups=3, out_indices=(1, )))
+    assert hasattr(backbone, 'stage3') and not hasattr(backbone, 'stage4')
+    assert backbone.stage_names == STAGE_NAMES and backbone.out_channels == (480, )
 
 
 def test_norm_eval_keeps_every_bn_in_eval_mode():
