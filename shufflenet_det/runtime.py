@@ -55,3 +55,10 @@ def trust_own_checkpoints(*trusted: str) -> None:
         resolved = path.resolve()
         own = any(resolved == root or resolved.is_relative_to(root) for root in roots)
         return torch.load(path, map_location=map_location, weights_only=not own)
+
+
+def close_distributed() -> None:
+    """Shut the process group down before exit; gloo may abort at interpreter exit if it is left open."""
+    if dist.is_initialized():
+        dist.barrier()
+        dist.destroy_process_group()

@@ -12,7 +12,7 @@ from mmengine.config import Config, DictAction
 from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
-from shufflenet_det.runtime import adapt_to_cpu, trust_own_checkpoints
+from shufflenet_det.runtime import adapt_to_cpu, close_distributed, trust_own_checkpoints
 
 
 def parse_args() -> argparse.Namespace:
@@ -51,6 +51,7 @@ def main() -> None:
     runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg else RUNNERS.build(cfg)
     try:
         runner.test()
+        close_distributed()
     except FileNotFoundError as error:  # a missing dataset or checkpoint: the message names the path
         raise SystemExit(f'error: {error}') from None
 
