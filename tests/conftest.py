@@ -2,6 +2,7 @@
 
 import torch
 
-import shufflenet_det  # noqa: F401  (registers backbones, heads and datasets)
+import shufflenet_det.datasets  # noqa: F401  (registers datasets and transforms)
+import shufflenet_det.models  # noqa: F401  (registers backbones and heads)
 
 torch.manual_seed(0)

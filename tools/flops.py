@@ -14,7 +14,6 @@ from mmdet.registry import MODELS
 from mmdet.utils import register_all_modules
 from mmengine.config import Config
 
-import shufflenet_det  # noqa: F401
 from shufflenet_det import reference
 from shufflenet_det.complexity import classifier_complexity, config_input_shape, detector_complexity
 from shufflenet_det.models import ClassificationNet

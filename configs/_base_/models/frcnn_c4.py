@@ -4,7 +4,7 @@
 # `in_channels`; tests/configs/test_configs.py checks them against the backbone.
 _base_ = 'mmdet::_base_/models/faster-rcnn_r50-caffe-c4.py'
 
-custom_imports = dict(imports=['shufflenet_det'], allow_failed_imports=False)
+custom_imports = dict(imports=['shufflenet_det.models', 'shufflenet_det.datasets'], allow_failed_imports=False)
 
 model = dict(
     # ImageNet weights of both backbones expect RGB input normalised with ImageNet mean and std.
