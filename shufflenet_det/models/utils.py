@@ -16,11 +16,10 @@ def channel_shuffle(x: torch.Tensor, groups: int) -> torch.Tensor:
     Returns:
         The shuffled feature map, same shape as ``x``.
     """
-    batch, channels, height, width = x.shape
-    if channels % groups:
+    channels = x.shape[1]
+    if not torch.jit.is_tracing() and channels % groups:  # while tracing for export the shapes are symbolic
         raise ValueError(f'channel_shuffle: {channels} channels cannot be split into {groups} groups')
-    x = x.view(batch, groups, channels // groups, height, width)
-    return x.transpose(1, 2).reshape(batch, channels, height, width)
+    return x.unflatten(1, (groups, -1)).transpose(1, 2).flatten(1, 2)
 
 
 def make_divisible(value: float, divisor: int, min_value: int | None = None) -> int:
