@@ -45,3 +45,37 @@ DETECTION_MAP = {
     'MobileNet v1 1.0 (MobileNets paper)': {300: 16.4, 600: 19.8},
     'MobileNet v1 1.0 (ShuffleNet authors)': {300: 14.9, 600: 19.3},
 }
+
+#: Device of the paper's speed measurements (ShuffleNet v1 Table 8): the label of every paper latency column.
+TABLE8_DEVICE = 'Snapdragon 820, 1 core (paper)'
+
+#: Classification-network latency in ms on :data:`TABLE8_DEVICE`, ShuffleNet v1 Table 8, by model and input
+#: (height, width).
+TABLE8_LATENCY_MS = {
+    'ShuffleNet 0.5x (g=3)': {(224, 224): 15.2, (480, 640): 87.4, (720, 1280): 260.1},
+    'ShuffleNet 1x (g=3)': {(224, 224): 37.8, (480, 640): 222.2, (720, 1280): 684.5},
+    'ShuffleNet 2x (g=3)': {(224, 224): 108.8, (480, 640): 617.0, (720, 1280): 1857.6},
+    'AlexNet': {(224, 224): 184.0, (480, 640): 1156.7, (720, 1280): 3633.9},
+    'MobileNet v1 1.0': {(224, 224): 110.0, (480, 640): 612.0, (720, 1280): 1879.2},
+}
+
+#: Mult-adds (millions) at 224x224 as Table 8 lists them (ShuffleNet 1x: 140 there, 137 in Table 2).
+TABLE8_MFLOPS = {
+    'ShuffleNet 0.5x (g=3)': 38,
+    'ShuffleNet 1x (g=3)': 140,
+    'ShuffleNet 2x (g=3)': 524,
+    'AlexNet': 720,
+    'MobileNet v1 1.0': 569,
+}
+
+#: ImageNet top-1 classification error (%) as Table 8 lists it.
+TABLE8_CLS_ERROR = {
+    'ShuffleNet 0.5x (g=3)': 43.2,
+    'ShuffleNet 1x (g=3)': 32.6,
+    'ShuffleNet 2x (g=3)': 26.3,
+    'AlexNet': 42.8,
+    'MobileNet v1 1.0': 29.4,
+}
+
+#: The paper's headline speed-up of ShuffleNet 0.5x over AlexNet (section 4.5): measured, and from mult-adds.
+SHUFFLENET_05_VS_ALEXNET = {'measured': 13.0, 'theoretical': 18.0}
