@@ -116,9 +116,9 @@ def run_breakdown(args: argparse.Namespace, console: Console, machine) -> None:
                 result = onnx_breakdown(path, case.onnx_feed, args.threads, case.kind, case.name, case.input_label,
                                         args.warmup, args.runs, args.out / 'onnx' / 'profiles')
         sections.append(breakdown_markdown(result, machine.label))
-    text = '\n\n'.join([machine.markdown()] + sections) + '\n'
+    text = '\n\n'.join(sections) + '\n'
     path = args.out / f'breakdown_{case.key}_{case.scale or case.input_label}.md'
-    path.write_text(text)
+    path.write_text(machine.markdown() + '\n\n' + text)
     print(text)
     print(f'written: {path}')
 

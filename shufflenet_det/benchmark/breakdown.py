@@ -17,7 +17,7 @@ class Breakdown:
         model: Display name of the model.
         input_label: ``HxW`` of the input.
         runtime: The runtime that ran it.
-        runs: Profiled runs the times are averaged over.
+        runs: Profiled runs (the times are the mean of their middle half by total time).
         by_op: Milliseconds per operation category.
         by_part: Milliseconds per model part.
         notes: How the times were taken (profiling overhead, fusions).
@@ -37,13 +37,30 @@ class Breakdown:
         return sum(self.by_op.values())
 
 
-def accumulate(records: list[tuple[str, str, float]], runs: int) -> tuple[dict[str, float], dict[str, float]]:
-    """Per-run milliseconds by operation and by part from ``(part, op, milliseconds)`` records of ``runs`` runs."""
+Record = tuple[str, str, float]
+"""One timed piece of an inference: (part, operation category, milliseconds)."""
+
+
+def typical_runs(runs: list[list[Record]]) -> list[list[Record]]:
+    """The middle half of ``runs`` by total time (at least one run), so a stall on a busy machine drops out."""
+    by_total = sorted(runs, key=lambda records: sum(ms for _, _, ms in records))
+    quarter = len(by_total) // 4
+    return by_total[quarter:len(by_total) - quarter] or by_total[:1]
+
+
+def accumulate(runs: list[list[Record]]) -> tuple[dict[str, float], dict[str, float]]:
+    """Mean milliseconds per run by operation and by part over the :func:`typical_runs` of ``runs``.
+
+    Args:
+        runs: For each profiled run, its ``(part, op, milliseconds)`` records.
+    """
+    kept = typical_runs(runs)
     by_op: dict[str, float] = defaultdict(float)
     by_part: dict[str, float] = defaultdict(float)
-    for part, op, milliseconds in records:
-        by_op[op] += milliseconds / runs
-        by_part[part] += milliseconds / runs
+    for records in kept:
+        for part, op, milliseconds in records:
+            by_op[op] += milliseconds / len(kept)
+            by_part[part] += milliseconds / len(kept)
     return dict(by_op), dict(by_part)
 
 
@@ -64,7 +81,7 @@ def breakdown_markdown(breakdown: Breakdown, machine_label: str) -> str:
         return markdown_table([title, 'ms', 'share'], rows)
 
     heading = (f'### Time breakdown: {breakdown.model} at {breakdown.input_label}, {breakdown.runtime}\n\n'
-               f'Measured on {machine_label}; mean of {breakdown.runs} profiled runs.')
+               f'Measured on {machine_label}; mean of the middle half of {breakdown.runs} profiled runs.')
     notes = ''.join(f'\n- {note}' for note in breakdown.notes)
     return '\n\n'.join([heading + notes, table('operation', ordered(breakdown.by_op, OP_CATEGORIES)),
                         table('part', ordered(breakdown.by_part, DETECTOR_PART_ORDER))])

@@ -22,6 +22,10 @@ ACTIVATION_OPS = ('Relu', 'Clip', 'HardSwish', 'HardSigmoid', 'Sigmoid', 'LeakyR
 POOL_OPS = ('MaxPool', 'AveragePool', 'GlobalAveragePool', 'GlobalMaxPool', 'NchwcMaxPool', 'NchwcAveragePool')
 LAYOUT_OPS = ('ReorderInput', 'ReorderOutput')
 SHUFFLE_OPS = ('Transpose', 'Reshape')
+#: Ops ONNX Runtime fuses into a preceding convolution, naming the fused node after their output.
+FUSED_INTO_CONV = ('Relu', 'Clip', 'Add', 'Sum', 'HardSigmoid', 'Sigmoid', 'LeakyRelu')
+#: Suffix ONNX Runtime gives convolutions it rewrites into its blocked (NCHWc) layout.
+NCHWC_SUFFIX = '_nchwc'
 
 
 @dataclass(frozen=True)
@@ -38,7 +42,57 @@ class NodeEvent:
     @property
     def scope(self) -> list[str]:
         """Scope components of the node name (``/backbone/stage2/stage2.0/Reshape`` -> backbone, stage2, ...)."""
-        return [part for part in self.name.split('/')[:-1] if part]
+        return scope_of(self.name)
+
+    @property
+    def added_by_runtime(self) -> bool:
+        """Whether ONNX Runtime created this node (the exporter's names start with ``/``)."""
+        return not self.name.startswith('/')
+
+
+def scope_of(node_name: str) -> list[str]:
+    """Scope components of an exported node name, without the node's own name."""
+    return [part for part in node_name.split('/')[:-1] if part]
+
+
+def original_node_names(model_path: str | Path) -> dict[str, str]:
+    """For each tensor of the exported graph, the node that produced it, looking through fused activations/adds.
+
+    ONNX Runtime renames a convolution it fuses with the following activation (or add) and rewrites into its
+    blocked layout to ``<output tensor of the last fused op>_nchwc``; this map leads back to the convolution.
+    """
+    import onnx
+
+    graph = onnx.load(str(model_path), load_external_data=False).graph
+    producers = {output: node for node in graph.node for output in node.output}
+    names = {}
+    for tensor, node in producers.items():
+        while node.op_type in FUSED_INTO_CONV and node.input and node.input[0] in producers:
+            node = producers[node.input[0]]
+        names[tensor] = node.name
+    return names
+
+
+def assign_scopes(nodes: list[NodeEvent], tensor_producers: dict[str, str]) -> list[list[str]]:
+    """The scope of each node of one run, in order.
+
+    Renamed blocked-layout convolutions get their original node's scope; nodes ONNX Runtime added (layout
+    reorders) get the scope of the node they feed (``ReorderInput``) or follow (others).
+    """
+    scopes: list[list[str] | None] = []
+    for node in nodes:
+        if node.name.endswith(NCHWC_SUFFIX) and node.name.removesuffix(NCHWC_SUFFIX) in tensor_producers:
+            scopes.append(scope_of(tensor_producers[node.name.removesuffix(NCHWC_SUFFIX)]))
+        else:
+            scopes.append(None if node.added_by_runtime else node.scope)
+    for index, node in enumerate(nodes):
+        if scopes[index] is None:
+            step = 1 if node.op == 'ReorderInput' else -1
+            neighbour = index + step
+            while 0 <= neighbour < len(nodes) and scopes[neighbour] is None:
+                neighbour += step
+            scopes[index] = scopes[neighbour] if 0 <= neighbour < len(nodes) else []
+    return scopes
 
 
 def _shapes(entries: list[dict]) -> tuple[tuple[str, tuple[int, ...]], ...]:
@@ -58,8 +112,8 @@ def read_profile(path: str | Path) -> tuple[list[tuple[int, int]], list[NodeEven
     return runs, nodes
 
 
-def node_op(node: NodeEvent) -> str:
-    """Operation category of one profiled node."""
+def node_op(node: NodeEvent, scope: list[str]) -> str:
+    """Operation category of one profiled node whose scope is ``scope``."""
     if node.op in CONV_OPS and len(node.input_shapes) >= 2 and len(node.input_shapes[1][1]) >= 3:
         return cat.conv_category(node.input_shapes[0][1][1], node.input_shapes[1][1])
     if node.op in GEMM_OPS:
@@ -76,21 +130,21 @@ def node_op(node: NodeEvent) -> str:
         return cat.NMS
     if node.op in LAYOUT_OPS:
         return cat.LAYOUT_REORDER
-    if cat.in_shuffle_unit(node.scope):
+    if cat.in_shuffle_unit(scope):
         shape_glue = bool(node.input_shapes) and node.input_shapes[0][0] != 'float'
         if node.op in SHUFFLE_OPS or shape_glue:
             return cat.CHANNEL_SHUFFLE
     return cat.OTHER
 
 
-def nodes_in_runs(runs: list[tuple[int, int]], nodes: list[NodeEvent]) -> list[NodeEvent]:
-    """The node events that happened during ``runs``."""
-    return [node for node in nodes if any(start <= node.start_us <= start + length for start, length in runs)]
+def nodes_in_runs(runs: list[tuple[int, int]], nodes: list[NodeEvent]) -> list[list[NodeEvent]]:
+    """The node events of each of ``runs`` (start, duration), in the order of ``runs``."""
+    return [[node for node in nodes if start <= node.start_us <= start + length] for start, length in runs]
 
 
 def profile_session(path: str | Path, feed: dict[str, np.ndarray], threads: int, warmup: int, runs: int,
-                    profile_dir: str | Path) -> tuple[list[tuple[int, int]], list[NodeEvent]]:
-    """Run ``path`` ``warmup + runs`` times with profiling; return the last ``runs`` runs and their nodes."""
+                    profile_dir: str | Path) -> tuple[list[tuple[int, int]], list[list[NodeEvent]]]:
+    """Run ``path`` ``warmup + runs`` times with profiling; return the last ``runs`` runs and the nodes of each."""
     Path(profile_dir).mkdir(parents=True, exist_ok=True)
     session = make_session(path, threads, profile_prefix=Path(profile_dir) / Path(path).stem)
     for _ in range(warmup + runs):
@@ -101,10 +155,9 @@ def profile_session(path: str | Path, feed: dict[str, np.ndarray], threads: int,
     return timed, nodes_in_runs(timed, nodes)
 
 
-def roi_count(nodes: list[NodeEvent], runs: int) -> int:
-    """RoIs per run: the first output dimension of every ``RoiAlign`` node, summed (FPN levels included)."""
-    total = sum(node.output_shapes[0][1][0] for node in nodes if node.op == 'RoiAlign' and node.output_shapes)
-    return round(total / runs)
+def roi_count(nodes: list[NodeEvent]) -> int:
+    """RoIs of one run: the first output dimension of every ``RoiAlign`` node, summed (FPN levels included)."""
+    return sum(node.output_shapes[0][1][0] for node in nodes if node.op == 'RoiAlign' and node.output_shapes)
 
 
 def onnx_breakdown(path: str | Path, feed: dict[str, np.ndarray], threads: int, kind: str, name: str,
@@ -125,14 +178,20 @@ def onnx_breakdown(path: str | Path, feed: dict[str, np.ndarray], threads: int, 
         runs: Profiled runs.
         profile_dir: Where ONNX Runtime writes its profile JSON.
     """
-    timed, nodes = profile_session(path, feed, threads, warmup, runs, profile_dir)
-    records = []
-    for node in nodes:
-        op = node_op(node)
-        records.append((cat.part_of(node.scope, kind, op), op, node.duration_us / 1e3))
-    overhead = sum(length for _, length in timed) / 1e3 - sum(ms for _, _, ms in records)
-    records.append((cat.PART_OVERHEAD, cat.RUNTIME_OVERHEAD, max(overhead, 0.0)))
-    by_op, by_part = accumulate(records, runs)
+    timed, nodes_per_run = profile_session(path, feed, threads, warmup, runs, profile_dir)
+    producers = original_node_names(path)
+    per_run = []
+    for (_, length_us), nodes in zip(timed, nodes_per_run, strict=True):
+        records = []
+        for node, scope in zip(nodes, assign_scopes(nodes, producers), strict=True):
+            op = node_op(node, scope)
+            records.append((cat.part_of(scope, kind, op), op, node.duration_us / 1e3))
+        overhead = length_us / 1e3 - sum(ms for _, _, ms in records)
+        records.append((cat.PART_OVERHEAD, cat.RUNTIME_OVERHEAD, max(overhead, 0.0)))
+        per_run.append(records)
+    by_op, by_part = accumulate(per_run)
     return Breakdown(model=name, input_label=input_label, runtime='ONNX Runtime', runs=runs, by_op=by_op,
                      by_part=by_part, notes=['ONNX Runtime fuses BN into convolutions and often the following '
-                                             'activation too: their time counts under the convolution'])
+                                             'activation too: their time counts under the convolution',
+                                             'layout reorders ONNX Runtime inserts count in the part of the node '
+                                             'they feed or follow'])

@@ -15,7 +15,7 @@ from torch import nn
 from torch.nn.modules.batchnorm import _BatchNorm
 
 from . import categories as cat
-from .breakdown import Breakdown, accumulate
+from .breakdown import Breakdown, Record, accumulate
 
 ACTIVATIONS = (nn.ReLU, nn.ReLU6, nn.Hardswish, nn.Hardsigmoid, nn.SiLU, nn.Sigmoid, nn.GELU, nn.LeakyReLU)
 POOLS = (nn.MaxPool2d, nn.AvgPool2d, nn.AdaptiveAvgPool2d, nn.AdaptiveMaxPool2d)
@@ -31,7 +31,7 @@ class ScopeTimer:
     """Exclusive wall time of nested scopes, recorded as ``(part, op, milliseconds)``."""
 
     def __init__(self) -> None:
-        self.records: list[tuple[str, str, float]] = []
+        self.records: list[Record] = []
         self._stack: list[list] = []
 
     @property
@@ -134,9 +134,12 @@ def torch_breakdown(model: nn.Module, run: Callable[[], object], kind: str, name
         with ExitStack() as stack:
             hook_modules(model, timer, kind, stack)
             wrap_functions(timer, stack)
+            per_run = []
             for _ in range(runs):
+                timer.records = []
                 with timer.scope(cat.PART_GLUE, cat.OTHER):
                     run()
-    by_op, by_part = accumulate(timer.records, runs)
+                per_run.append(timer.records)
+    by_op, by_part = accumulate(per_run)
     return Breakdown(model=name, input_label=input_label, runtime='PyTorch eager', runs=runs, by_op=by_op,
                      by_part=by_part, notes=['module hooks add a few microseconds per module call to the times'])

@@ -1,5 +1,6 @@
 """Classification networks of the paper's Table 8 as sweep cases: ShuffleNet v1, MobileNet v1, AlexNet."""
 
+import copy
 from pathlib import Path
 
 import torch
@@ -32,13 +33,63 @@ def build_classifier(name: str) -> nn.Module:
     return ClassificationNet(reference.CLASSIFIER_BACKBONES[name]).eval()
 
 
+def pooling_matrix(in_size: int, out_size: int) -> torch.Tensor:
+    """The (out_size, in_size) matrix that averages the bins ``nn.AdaptiveAvgPool`` uses along one axis."""
+    matrix = torch.zeros(out_size, in_size)
+    for index in range(out_size):
+        start, end = (index * in_size) // out_size, -(-((index + 1) * in_size) // out_size)
+        matrix[index, start:end] = 1 / (end - start)
+    return matrix
+
+
+class MatrixAdaptiveAvgPool(nn.Module):
+    """``AdaptiveAvgPool2d`` for one fixed input size, as two matrix products (which ONNX can express).
+
+    The TorchScript exporter refuses adaptive pooling whose output size does not divide the input size
+    (AlexNet's 6x6 pool at 480x640 sees a 14x19 map); this computes exactly the same average.
+    """
+
+    def __init__(self, in_size: tuple[int, int], out_size: tuple[int, int]) -> None:
+        super().__init__()
+        self.register_buffer('rows', pooling_matrix(in_size[0], out_size[0]))
+        self.register_buffer('cols', pooling_matrix(in_size[1], out_size[1]))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.rows @ x @ self.cols.T
+
+
+def exportable_pools(model: nn.Module, example: torch.Tensor) -> nn.Module:
+    """A copy of ``model`` whose adaptive average pools that ONNX cannot express become matrix pools."""
+    inputs: dict[str, torch.Size] = {}
+    pools = {name: module for name, module in model.named_modules() if isinstance(module, nn.AdaptiveAvgPool2d)}
+
+    def remember_input(name: str) -> callable:
+        def hook(module: nn.Module, args: tuple, output: torch.Tensor) -> None:
+            inputs[name] = args[0].shape
+        return hook
+
+    handles = [module.register_forward_hook(remember_input(name)) for name, module in pools.items()]
+    with torch.no_grad():
+        model(example)
+    for handle in handles:
+        handle.remove()
+    exportable = copy.deepcopy(model)
+    for name, module in pools.items():
+        in_size = tuple(inputs[name][-2:])
+        out_size = nn.modules.utils._pair(module.output_size)
+        if any(size % out for size, out in zip(in_size, out_size, strict=True)):
+            parent_name, _, attribute = name.rpartition('.')
+            setattr(exportable.get_submodule(parent_name), attribute, MatrixAdaptiveAvgPool(in_size, out_size))
+    return exportable
+
+
 def export_classifier(model: nn.Module, example: torch.Tensor, path: Path) -> Path:
     """Export ``model`` with the static input shape of ``example`` to ``path``; reuse an existing file."""
     if not path.is_file():
         path.parent.mkdir(parents=True, exist_ok=True)
         with torch.no_grad():
-            torch.onnx.export(model, (example, ), str(path), dynamo=False, opset_version=OPSET,
-                              input_names=['image'], output_names=['logits'])
+            torch.onnx.export(exportable_pools(model, example), (example, ), str(path), dynamo=False,
+                              opset_version=OPSET, input_names=['image'], output_names=['logits'])
     return path
 
 

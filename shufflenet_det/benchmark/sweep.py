@@ -100,8 +100,8 @@ def measure_onnx(case: Case, threads: int, warmup: int, runs: int, onnx_dir: Pat
     notes = [note for note in case.notes if 'proposals survived' not in note]
     if case.kind == 'detector':
         detections = len(run()[0])
-        _, nodes = profile_session(path, case.onnx_feed, threads, 0, 1, onnx_dir / 'profiles')
-        rois = roi_count(nodes, 1)
+        _, nodes_per_run = profile_session(path, case.onnx_feed, threads, 0, 1, onnx_dir / 'profiles')
+        rois = roi_count(nodes_per_run[0])
         if case.rois is not None and rois != case.rois:
             notes.append(f'{rois} RoIs here vs {case.rois} in PyTorch')
     return make_row(case, ONNX, threads, latency, rois, detections, notes)
