@@ -29,7 +29,7 @@ def plot_latency_vs_resolution(rows: list[Row], machine: Machine, path: Path) ->
     """Latency against input size: classifiers (with the paper's Table 8 in grey) and detectors side by side."""
     rows = measured(rows)
     kinds = [kind for kind in ('classifier', 'detector') if any(row.kind == kind for row in rows)]
-    figure, axes = plt.subplots(1, max(len(kinds), 1), figsize=(7 * max(len(kinds), 1), 5), squeeze=False)
+    figure, axes = plt.subplots(1, max(len(kinds), 1), figsize=(7 * max(len(kinds), 1), 8), squeeze=False)
     for axis, kind in zip(axes[0], kinds, strict=False):
         kind_rows = [row for row in rows if row.kind == kind]
         colours = {}
@@ -52,7 +52,7 @@ def plot_latency_vs_resolution(rows: list[Row], machine: Machine, path: Path) ->
         axis.set_ylabel('latency, ms (median)')
         axis.set_title(f'{kind}s')
         axis.grid(True, which='both', alpha=0.3)
-        axis.legend(fontsize=6)
+        axis.legend(fontsize=6, loc='upper center', bbox_to_anchor=(0.5, -0.12), ncol=2)
     figure.suptitle(f'Latency vs resolution on {machine.label}')
     figure.tight_layout()
     figure.savefig(path, dpi=120)
@@ -62,7 +62,7 @@ def plot_latency_vs_resolution(rows: list[Row], machine: Machine, path: Path) ->
 def plot_latency_vs_mult_adds(rows: list[Row], machine: Machine, path: Path) -> None:
     """Latency against mult-adds for every measured row, one marker shape per runtime."""
     rows = measured(rows)
-    figure, axis = plt.subplots(figsize=(8, 6))
+    figure, axis = plt.subplots(figsize=(11, 6))
     colours: dict[str, str] = {}
     for runtime, style in RUNTIME_STYLES.items():
         for model in dict.fromkeys(row.model for row in rows):
@@ -76,7 +76,7 @@ def plot_latency_vs_mult_adds(rows: list[Row], machine: Machine, path: Path) -> 
     axis.set_xlabel('mult-adds, GFLOPs')
     axis.set_ylabel('latency, ms (median)')
     axis.grid(True, which='both', alpha=0.3)
-    axis.legend(fontsize=6)
+    axis.legend(fontsize=6, loc='upper left', bbox_to_anchor=(1.02, 1.0))
     axis.set_title(f'Latency vs mult-adds on {machine.label}')
     figure.tight_layout()
     figure.savefig(path, dpi=120)

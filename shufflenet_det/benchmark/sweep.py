@@ -83,11 +83,17 @@ def make_row(case: Case, runtime: str, threads: int, latency: Latency | None, ro
                note='; '.join(notes))
 
 
+def detection_notes(detections: int | None) -> list[str]:
+    """A remark when a detector returned nothing (its post-processing then costs less than with real weights)."""
+    return ['no detection passed the score threshold (random weights)'] if detections == 0 else []
+
+
 def measure_torch(case: Case, threads: int, warmup: int, runs: int, advance: callable) -> Row:
     """Time the PyTorch call of ``case``."""
     with torch.inference_mode():
         latency = time_callable(case.torch_run, warmup, runs, advance)
-    return make_row(case, TORCH, threads, latency, case.rois, case.detections, case.notes)
+    return make_row(case, TORCH, threads, latency, case.rois, case.detections,
+                    case.notes + detection_notes(case.detections))
 
 
 def measure_onnx(case: Case, threads: int, warmup: int, runs: int, onnx_dir: Path, advance: callable) -> Row:
@@ -104,6 +110,7 @@ def measure_onnx(case: Case, threads: int, warmup: int, runs: int, onnx_dir: Pat
         rois = roi_count(nodes_per_run[0])
         if case.rois is not None and rois != case.rois:
             notes.append(f'{rois} RoIs here vs {case.rois} in PyTorch')
+        notes += detection_notes(detections)
     return make_row(case, ONNX, threads, latency, rois, detections, notes)
 
 

@@ -42,16 +42,16 @@ def test_bad_breakdown_input_for_a_detector():
 
 
 def test_tiny_sweep_writes_table_csv_machine_and_plots(tmp_path, capsys):
-    sweep.main(['--models', 'shufflenet-0.5x', 'alexnet', '--sizes', '64x64', '--runs', '1', '--warmup', '0',
+    sweep.main(['--models', 'shufflenet-1x', 'mobilenet-1.0', '--sizes', '64x64', '--runs', '1', '--warmup', '0',
                 '--out', str(tmp_path)])
     for name in ('sweep.csv', 'sweep.md', 'machine.json', 'latency_vs_resolution.png', 'latency_vs_mult_adds.png'):
         assert (tmp_path / name).is_file(), name
     markdown = (tmp_path / 'sweep.md').read_text()
-    assert 'Machine: **' in markdown and 'ShuffleNet 0.5x vs AlexNet' in markdown
+    assert 'Machine: **' in markdown and 'ShuffleNet 1x vs MobileNet 1.0' in markdown
     with open(tmp_path / 'sweep.csv', newline='') as handle:
         rows = list(csv.DictReader(handle))
-    assert {(r['key'], r['runtime']) for r in rows} == {('shufflenet-0.5x', 'torch'), ('shufflenet-0.5x', 'onnx'),
-                                                         ('alexnet', 'torch'), ('alexnet', 'onnx')}
+    assert {(r['key'], r['runtime']) for r in rows} == {('shufflenet-1x', 'torch'), ('shufflenet-1x', 'onnx'),
+                                                         ('mobilenet-1.0', 'torch'), ('mobilenet-1.0', 'onnx')}
     assert all(float(r['median_ms']) > 0 for r in rows)
     assert 'Machine: **' in capsys.readouterr().out
 
