@@ -1,9 +1,15 @@
-"""Describe the machine a benchmark ran on, so every figure carries its origin."""
+"""Describe the machine a sweep ran on, so every figure carries its origin.
+
+The CPU name comes from the device runner's :mod:`shufflenet_det.deploy.machine` (x86 model names, ARM core
+names from part numbers); this module adds what a PyTorch + ONNX Runtime sweep needs besides.
+"""
 
 import importlib.metadata
 import os
 import platform
 from dataclasses import asdict, dataclass, field
+
+from ..deploy.machine import cpu_model, read_cpuinfo
 
 ARM_ARCHITECTURES = ('aarch64', 'arm64', 'armv7l', 'armv8l')
 #: Packages whose versions decide the speed of a run.
@@ -59,24 +65,6 @@ class Machine:
                 f'Runtimes: {versions}.')
 
 
-def cpu_model_name() -> str:
-    """The CPU's model name from ``/proc/cpuinfo`` (ARM: the implementer/part fields), else ``platform``."""
-    fields: dict[str, str] = {}
-    try:
-        with open('/proc/cpuinfo', encoding='utf-8') as cpuinfo:
-            for line in cpuinfo:
-                key, _, value = line.partition(':')
-                fields.setdefault(key.strip().lower(), value.strip())
-    except OSError:
-        pass
-    for key in ('model name', 'hardware', 'processor'):
-        if fields.get(key) and not fields[key].isdigit():
-            return fields[key]
-    if 'cpu part' in fields:
-        return f"ARM CPU implementer {fields.get('cpu implementer', '?')} part {fields['cpu part']}"
-    return platform.processor() or platform.machine() or 'unknown CPU'
-
-
 def package_versions(names: tuple[str, ...] = RUNTIME_PACKAGES) -> dict[str, str]:
     """Installed versions of ``names`` (packages that are not installed are left out)."""
     versions = {}
@@ -93,7 +81,7 @@ def describe_machine(threads: int) -> Machine:
     import torch
 
     usable = len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else os.cpu_count() or 1
-    return Machine(cpu=cpu_model_name(), architecture=platform.machine(), logical_cpus=os.cpu_count() or 1,
+    return Machine(cpu=cpu_model(read_cpuinfo()), architecture=platform.machine(), logical_cpus=os.cpu_count() or 1,
                    usable_cpus=usable, system=f'{platform.system()} {platform.release()}',
                    python=platform.python_version(),
                    torch_cpu_capability=torch.backends.cpu.get_cpu_capability(), threads=threads,

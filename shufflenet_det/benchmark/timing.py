@@ -5,6 +5,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..deploy.timing import percentile
+
 
 @dataclass(frozen=True)
 class Latency:
@@ -41,14 +43,6 @@ class Latency:
         ordered = sorted(samples_ms)
         return cls(median_ms=statistics.median(ordered), p10_ms=percentile(ordered, 10),
                    p90_ms=percentile(ordered, 90), min_ms=ordered[0], runs=len(ordered))
-
-
-def percentile(ordered: list[float], percent: float) -> float:
-    """Linear-interpolated ``percent`` percentile of the sorted, non-empty list ``ordered``."""
-    position = (len(ordered) - 1) * percent / 100
-    low = int(position)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
 
 
 def time_callable(run: Callable[[], object], warmup: int, runs: int,

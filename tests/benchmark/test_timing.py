@@ -2,7 +2,7 @@
 
 import pytest
 
-from shufflenet_det.benchmark.timing import Latency, percentile, time_callable
+from shufflenet_det.benchmark.timing import Latency, time_callable
 
 
 def test_summary_of_known_samples():
@@ -15,9 +15,9 @@ def test_summary_of_known_samples():
     assert latency.spread_percent == pytest.approx(100 * 3.2 / 3)
 
 
-def test_percentile_interpolates_and_handles_one_sample():
-    assert percentile([10.0, 20.0], 50) == 15.0
-    assert percentile([7.0], 90) == 7.0
+def test_one_sample_is_its_own_spread():
+    latency = Latency.from_samples([7.0])
+    assert latency.p10_ms == latency.median_ms == latency.p90_ms == 7.0
 
 
 def test_time_callable_runs_warmup_plus_runs_and_reports_each():
