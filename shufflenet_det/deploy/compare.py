@@ -113,7 +113,7 @@ def load_result(path: str | Path) -> dict:
 def timing_line(result: dict) -> str:
     """The run's median latency labelled with its machine; emulated runs say that their timing is not real."""
     machine, timing = result['machine'], result['timing']
-    figure = f'median {timing["median_ms"]:.1f} ms over {timing["runs"]} run(s)'
+    figure = f'median {timing["median_ms"]:.2f} ms over {timing["runs"]} run(s)'
     if machine.get('emulated'):
         return (f'{figure} -- EMULATED ({machine["emulated"]}): not an {machine["architecture"]} timing, shows only '
                 'that the run finished')

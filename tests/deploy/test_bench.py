@@ -2,11 +2,16 @@
 
 import argparse
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from shufflenet_det.deploy import bench
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_bench_writes_detections_timings_and_machine(fixture_model, tmp_path, capsys):
@@ -62,3 +67,10 @@ def test_bad_sizes_are_explained(text):
 def test_image_and_size_together_are_refused(fixture_model):
     with pytest.raises(SystemExit):
         bench.parse_args([str(fixture_model), '--image', 'a.npy', '--size', '10x10'])
+
+
+def test_tools_wrapper_runs_the_benchmark(fixture_model):
+    process = subprocess.run([sys.executable, str(ROOT / 'tools' / 'bench_onnx.py'), str(fixture_model), '--runs', '1',
+                              '--warmup', '0'], text=True, capture_output=True, timeout=120)
+    assert process.returncode == 0, process.stderr
+    assert 'latency     median' in process.stdout
