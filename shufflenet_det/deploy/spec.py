@@ -57,7 +57,7 @@ class ModelSpec:
         missing = [key for key in REQUIRED_KEYS if key not in data]
         if missing:
             raise SidecarError(f'{origin}: missing {", ".join(missing)}; re-export the model with tools/export.py')
-        model_input = data['input']
+        model_input = data['input'] if isinstance(data['input'], dict) else {}
         for key, expected in EXPECTED_INPUT.items():
             if model_input.get(key) != expected:
                 raise SidecarError(f'{origin}: input {key} is {model_input.get(key)!r}, this runner supports '

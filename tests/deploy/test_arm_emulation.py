@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CACHE = Path(os.environ.get('SHUFFLENET_DET_CACHE', Path(os.environ.get('XDG_CACHE_HOME', Path.home() / '.cache'))
                                                     / 'shufflenet-det'))
 ARM_ROOT = Path(os.environ.get('ARM_ROOT', CACHE / 'arm64-root'))
+DEMO_CONFIG = 'configs/demo/shapes_frcnn_shufflenet.py'
 
 
 def emulation_missing() -> str | None:
@@ -39,20 +40,38 @@ def emulation_missing() -> str | None:
     return None
 
 
+def run_emulation(model: Path, image: Path | None, out: Path) -> tuple[dict, dict]:
+    """Run tools/arm_emulation.sh; check its PASS verdict and labels; return the x86 and aarch64 results."""
+    env = {**os.environ, 'OUT': str(out), 'RUNS': '1', 'PYTHON': sys.executable, 'ARM_ROOT': str(ARM_ROOT)}
+    command = ['bash', 'tools/arm_emulation.sh', str(model)] + ([str(image)] if image else [])
+    process = subprocess.run(command, cwd=ROOT, env=env, text=True, capture_output=True, timeout=900)
+    assert process.returncode == 0, process.stdout[-3000:] + process.stderr[-3000:]
+    assert 'PASS: same detections' in process.stdout
+    assert 'EMULATED' in process.stdout and 'not an aarch64 timing' in process.stdout
+    x86, arm = (json.loads((out / name).read_text()) for name in ('x86.json', 'aarch64.json'))
+    assert x86['machine']['architecture'] == 'x86_64' and not x86['machine']['emulated']
+    assert arm['machine']['architecture'] == 'aarch64' and arm['machine']['emulated'].startswith('qemu-user')
+    return x86, arm
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(emulation_missing() is not None, reason=str(emulation_missing()))
 def test_aarch64_detections_match_x86(fixture_model, tmp_path):
     image = np.zeros((120, 160, 3), np.uint8)
     image[..., 0], image[40:80, :, 2] = 150, 255
     np.save(tmp_path / 'image.npy', image)
-    env = {**os.environ, 'OUT': str(tmp_path / 'out'), 'RUNS': '1', 'PYTHON': sys.executable, 'ARM_ROOT': str(ARM_ROOT)}
-    process = subprocess.run(['bash', 'tools/arm_emulation.sh', str(fixture_model), str(tmp_path / 'image.npy')],
-                             cwd=ROOT, env=env, text=True, capture_output=True, timeout=600)
-    assert process.returncode == 0, process.stdout[-3000:] + process.stderr[-3000:]
-    assert 'PASS: same detections' in process.stdout
-    assert 'EMULATED' in process.stdout and 'not an aarch64 timing' in process.stdout
-    x86 = json.loads((tmp_path / 'out' / 'x86.json').read_text())
-    arm = json.loads((tmp_path / 'out' / 'aarch64.json').read_text())
-    assert x86['machine']['architecture'] == 'x86_64' and not x86['machine']['emulated']
-    assert arm['machine']['architecture'] == 'aarch64' and arm['machine']['emulated'].startswith('qemu-user')
+    x86, arm = run_emulation(fixture_model, tmp_path / 'image.npy', tmp_path / 'out')
     assert [d['class'] for d in arm['detections']] == ['red', 'blue'] == [d['class'] for d in x86['detections']]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(emulation_missing() is not None, reason=str(emulation_missing()))
+@pytest.mark.skipif(not (ROOT / 'tools' / 'export.py').is_file(), reason='tools/export.py is not there')
+def test_exported_detector_on_aarch64_matches_x86(tmp_path):
+    """A whole exported detector (random weights with spread scores: many detections to compare) at scale 128."""
+    export = subprocess.run([sys.executable, 'tools/export.py', DEMO_CONFIG, 'random', '--scale', '128', '--out',
+                             str(tmp_path), '--name', 'detector'], cwd=ROOT, text=True, capture_output=True,
+                            timeout=600)
+    assert export.returncode == 0, export.stdout[-3000:] + export.stderr[-3000:]
+    x86, arm = run_emulation(tmp_path / 'detector.onnx', None, tmp_path / 'out')
+    assert len(x86['detections']) > 10 and x86['input']['input_size'] == arm['input']['input_size'] == [128, 171]
