@@ -3,8 +3,9 @@
 import json
 
 import numpy as np
+import onnx
 import pytest
-from onnx_fixture import BOX_FRACTIONS, CLASSES, sidecar
+from onnx_fixture import BOX_FRACTIONS, CLASSES, build_model, sidecar
 
 from shufflenet_det.deploy.runner import Detector
 from shufflenet_det.deploy.spec import SidecarError
@@ -99,3 +100,14 @@ def test_invalid_json_sidecar(fixture_model, tmp_path):
     broken.write_text('{"format": ')
     with pytest.raises(SidecarError, match='not valid JSON'):
         Detector(fixture_model, sidecar=broken)
+
+
+def test_a_model_with_other_outputs_is_refused(fixture_model, tmp_path):
+    model = build_model()
+    model.graph.output[2].name = 'classes'
+    model.graph.node[5].output[0] = 'classes'
+    model.graph.node[9].input[1] = 'classes'
+    onnx.save(model, str(tmp_path / 'other.onnx'))
+    (tmp_path / 'other.json').write_text(fixture_model.with_suffix('.json').read_text())
+    with pytest.raises(SidecarError, match=r"outputs are \['boxes', 'scores', 'classes'\]"):
+        Detector(tmp_path / 'other.onnx')
