@@ -1,0 +1,45 @@
+"""Run the PyTorch detector and its ONNX export on the same images and compare their detections."""
+
+from pathlib import Path
+
+import numpy as np
+import onnxruntime as ort
+import torch
+from mmdet.structures import DetDataSample
+
+from .exporter import to_model_input
+from .parity import Detections, ImageParity, match_detections
+
+
+def torch_detections(detector: torch.nn.Module, image_bgr: np.ndarray) -> Detections:
+    """MMDetection's own inference (mmcv ops, data preprocessor) on one resized BGR image."""
+    height, width = image_bgr.shape[:2]
+    sample = DetDataSample(metainfo=dict(img_shape=(height, width), ori_shape=(height, width),
+                                         scale_factor=(1.0, 1.0)))
+    inputs = torch.from_numpy(np.ascontiguousarray(image_bgr.transpose(2, 0, 1)))
+    with torch.no_grad():
+        data = detector.data_preprocessor({'inputs': [inputs], 'data_samples': [sample]}, False)
+        result = detector.predict(data['inputs'], data['data_samples'], rescale=False)[0].pred_instances
+    return Detections(result.bboxes.numpy(), result.scores.numpy(), result.labels.numpy())
+
+
+def onnx_session(path: str | Path, threads: int = 1) -> ort.InferenceSession:
+    """An ONNX Runtime CPU session with ``threads`` intra-op threads."""
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    return ort.InferenceSession(str(path), options, providers=['CPUExecutionProvider'])
+
+
+def onnx_detections(session: ort.InferenceSession, image_bgr: np.ndarray) -> Detections:
+    """The exported model's detections on one resized BGR image."""
+    boxes, scores, labels = session.run(None, {'image': to_model_input(image_bgr).numpy()})
+    return Detections(boxes, scores, labels)
+
+
+def verify_export(detector: torch.nn.Module, onnx_path: str | Path, images: dict[str, np.ndarray],
+                  top_k: int = 20) -> list[ImageParity]:
+    """Compare the detector and its export on resized BGR ``images`` (name -> image), one report per image."""
+    session = onnx_session(onnx_path)
+    return [match_detections(name, torch_detections(detector, image), onnx_detections(session, image), top_k)
+            for name, image in images.items()]
