@@ -1,6 +1,7 @@
 """The project's C4 Faster R-CNN detectors as sweep cases, with random weights and real-aspect (4:3) images.
 
-The PyTorch call is MMDetection's own inference: the data preprocessor (normalise, pad) then ``model.predict``.
+The PyTorch call is MMDetection's own inference: the data preprocessor (normalise, pad) then ``model.predict``
+(:func:`shufflenet_det.export.verify.mmdet_predict`).
 The ONNX form comes from the project's exporter, built from the same detector object so both runtimes run the
 same weights. Random weights are spread as the exporter does for untrained models (BN statistics from real
 images, distinct scores), so the RPN keeps its full proposal count and NMS sees realistic score ties.
@@ -8,9 +9,8 @@ images, distinct scores), so the RPN keeps its full proposal count and NMS sees 
 
 from pathlib import Path
 
-import numpy as np
 import torch
-from mmdet.structures import DetDataSample
+from mmengine.structures import InstanceData
 from torch import nn
 
 from ..complexity import detector_complexity
@@ -30,16 +30,6 @@ def detector_config(config_stem: str, scale: int) -> Path:
     if not path.is_file():
         raise FileNotFoundError(f'{path} not found: the detectors are configured for scales 300 and 600 only')
     return path
-
-
-def predict_once(detector: nn.Module, image_bgr: np.ndarray) -> list[DetDataSample]:
-    """MMDetection's inference on one resized BGR image: data preprocessor, then ``predict``."""
-    height, width = image_bgr.shape[:2]
-    sample = DetDataSample(metainfo=dict(img_shape=(height, width), ori_shape=(height, width),
-                                         scale_factor=(1.0, 1.0)))
-    inputs = torch.from_numpy(np.ascontiguousarray(image_bgr.transpose(2, 0, 1)))
-    data = detector.data_preprocessor({'inputs': [inputs], 'data_samples': [sample]}, False)
-    return detector.predict(data['inputs'], data['data_samples'], rescale=False)
 
 
 def count_rois(roi_extractor: nn.Module, run: callable) -> int:
@@ -63,6 +53,7 @@ def detector_case(key: str, name: str, config_stem: str, scale: int) -> Case:
     """One of the project's detectors at ``scale`` on a 4:3 image of the built-in shapes data."""
     from ..export import load_detector, prepare_exportable, write_export
     from ..export.exporter import sample_images, to_model_input
+    from ..export.verify import mmdet_predict
 
     config = detector_config(config_stem, scale)
     torch.manual_seed(0)
@@ -71,15 +62,15 @@ def detector_case(key: str, name: str, config_stem: str, scale: int) -> Case:
     image_bgr = sample_images(1, scale, max_size, seed=1)[0]
     height, width = image_bgr.shape[:2]
 
-    def run() -> list[DetDataSample]:
-        return predict_once(detector, image_bgr)
+    def run() -> InstanceData:
+        return mmdet_predict(detector, image_bgr)
 
     def export(folder: Path) -> Path:
         return write_export(exportable, cfg, str(config), None, scale, max_size, folder / f'{key}_{scale}.onnx')
 
     with torch.inference_mode():
         rois = count_rois(detector.roi_head.bbox_roi_extractor, run)
-        detections = len(run()[0].pred_instances)
+        detections = len(run())
     padded = padded_size(height, width, detector.data_preprocessor.pad_size_divisor)
     complexity = detector_complexity(detector, *padded, num_proposals=rois)
     planned = int(cfg.model.test_cfg.rpn.max_per_img)

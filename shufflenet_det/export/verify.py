@@ -6,20 +6,26 @@ import numpy as np
 import onnxruntime as ort
 import torch
 from mmdet.structures import DetDataSample
+from mmengine.structures import InstanceData
 
 from .exporter import to_model_input
 from .parity import Detections, ImageParity, match_detections
 
 
-def torch_detections(detector: torch.nn.Module, image_bgr: np.ndarray) -> Detections:
-    """MMDetection's own inference (mmcv ops, data preprocessor) on one resized BGR image."""
+def mmdet_predict(detector: torch.nn.Module, image_bgr: np.ndarray) -> InstanceData:
+    """MMDetection's own inference (data preprocessor, mmcv ops) on one resized BGR image, boxes unscaled."""
     height, width = image_bgr.shape[:2]
     sample = DetDataSample(metainfo=dict(img_shape=(height, width), ori_shape=(height, width),
                                          scale_factor=(1.0, 1.0)))
     inputs = torch.from_numpy(np.ascontiguousarray(image_bgr.transpose(2, 0, 1)))
+    data = detector.data_preprocessor({'inputs': [inputs], 'data_samples': [sample]}, False)
+    return detector.predict(data['inputs'], data['data_samples'], rescale=False)[0].pred_instances
+
+
+def torch_detections(detector: torch.nn.Module, image_bgr: np.ndarray) -> Detections:
+    """The PyTorch detector's detections on one resized BGR image."""
     with torch.no_grad():
-        data = detector.data_preprocessor({'inputs': [inputs], 'data_samples': [sample]}, False)
-        result = detector.predict(data['inputs'], data['data_samples'], rescale=False)[0].pred_instances
+        result = mmdet_predict(detector, image_bgr)
     return Detections(result.bboxes.numpy(), result.scores.numpy(), result.labels.numpy())
 
 
