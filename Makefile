@@ -3,7 +3,7 @@ VENV   ?= .venv
 PYTHON := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: install test test-all lint demo flops clean
+.PHONY: install test test-all lint demo flops sweep clean
 
 install: $(STAMP)
 
@@ -26,6 +26,9 @@ demo: install
 
 flops: install
 	$(PYTHON) tools/flops.py
+
+sweep: install
+	$(PYTHON) tools/sweep.py
 
 clean:
 	rm -rf $(VENV) work_dirs .pytest_cache .ruff_cache
