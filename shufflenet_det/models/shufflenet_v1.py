@@ -78,6 +78,7 @@ class ShuffleUnit(nn.Module):
         groups: Groups of the 1x1 convolutions.
         stride: 1 (residual add) or 2 (concat with the pooled input).
         group_first_conv: Whether the first 1x1 conv is grouped (False for the first unit of Stage2).
+        inverse_shuffle: Shuffle with the inverse permutation (see :class:`ShuffleNetV1`).
         conv_cfg: Convolution config.
         norm_cfg: Normalisation config.
         act_cfg: Activation config.
@@ -86,7 +87,7 @@ class ShuffleUnit(nn.Module):
 
     def __init__(self, in_channels: int, out_channels: int, groups: int, stride: int,
                  group_first_conv: bool, conv_cfg: dict | None, norm_cfg: dict, act_cfg: dict,
-                 with_cp: bool = False) -> None:
+                 with_cp: bool = False, inverse_shuffle: bool = False) -> None:
         super().__init__()
         if stride == 1 and in_channels != out_channels:
             raise ValueError(f'a stride-1 unit needs in_channels == out_channels, got {in_channels} and '
@@ -94,6 +95,9 @@ class ShuffleUnit(nn.Module):
         branch_channels = out_channels if stride == 1 else out_channels - in_channels
         bottleneck = out_channels // 4
         self.groups = groups
+        # The paper views the bottleneck channels as a (groups, n) matrix and transposes it; the inverse shuffle
+        # views them as (n, groups), which is the same operation with n "groups".
+        self.shuffle_groups = bottleneck // groups if inverse_shuffle else groups
         self.stride = stride
         self.with_cp = with_cp
         self.compress = ConvModule(in_channels, bottleneck, 1, groups=groups if group_first_conv else 1,
@@ -108,7 +112,7 @@ class ShuffleUnit(nn.Module):
     def _pre_activation(self, x: torch.Tensor) -> torch.Tensor:
         out = self.compress(x)
         if self.groups > 1:
-            out = channel_shuffle(out, self.groups)
+            out = channel_shuffle(out, self.shuffle_groups)
         out = self.expand(self.depthwise(out))
         if self.stride == 1:
             return out + x
@@ -124,14 +128,15 @@ class ShuffleUnit(nn.Module):
 
 def build_shufflenet_stage(in_channels: int, out_channels: int, num_units: int, groups: int,
                            group_first_conv: bool, conv_cfg: dict | None, norm_cfg: dict, act_cfg: dict,
-                           with_cp: bool) -> nn.Sequential:
+                           with_cp: bool, inverse_shuffle: bool = False) -> nn.Sequential:
     """One stride-2 unit followed by ``num_units - 1`` stride-1 units."""
     units = []
     for index in range(num_units):
         units.append(ShuffleUnit(in_channels if index == 0 else out_channels, out_channels, groups,
                                  stride=2 if index == 0 else 1,
                                  group_first_conv=group_first_conv or index > 0,
-                                 conv_cfg=conv_cfg, norm_cfg=norm_cfg, act_cfg=act_cfg, with_cp=with_cp))
+                                 conv_cfg=conv_cfg, norm_cfg=norm_cfg, act_cfg=act_cfg, with_cp=with_cp,
+                                 inverse_shuffle=inverse_shuffle))
     return nn.Sequential(*units)
 
 
@@ -159,6 +164,10 @@ class ShuffleNetV1(StagedBackbone):
         norm_cfg: Normalisation config.
         act_cfg: Activation config.
         init_cfg: MMEngine initialisation config.
+        inverse_shuffle: Use the inverse of the paper's channel shuffle: the bottleneck channels are viewed as a
+            (channels / groups, groups) matrix before the transpose instead of (groups, channels / groups), as in
+            Megvii's released ShuffleNet-Series models. Needed only to load their g=8 0.5x, 1x and 1.5x weights
+            exactly (``shufflenet_det.checkpoints`` maps every other release onto the paper's shuffle).
     """
 
     num_stages = len(STAGE_NAMES)
@@ -167,7 +176,7 @@ class ShuffleNetV1(StagedBackbone):
                  out_indices: Sequence[int] = (2,), frozen_stages: int = -1, norm_eval: bool = False,
                  with_cp: bool = False, conv_cfg: dict | None = None,
                  norm_cfg: dict | None = None, act_cfg: dict | None = None,
-                 init_cfg: dict | list[dict] | None = None) -> None:
+                 init_cfg: dict | list[dict] | None = None, inverse_shuffle: bool = False) -> None:
         norm_cfg = norm_cfg or dict(type='BN', requires_grad=True)
         act_cfg = act_cfg or dict(type='ReLU')
         channels = stage_channels(groups, widen_factor)
@@ -186,7 +195,8 @@ class ShuffleNetV1(StagedBackbone):
                                                                     strict=True)):
             module = build_shufflenet_stage(in_channels, out_channels, num_units, groups,
                                             group_first_conv=index > 0, conv_cfg=conv_cfg,
-                                            norm_cfg=norm_cfg, act_cfg=act_cfg, with_cp=with_cp)
+                                            norm_cfg=norm_cfg, act_cfg=act_cfg, with_cp=with_cp,
+                                            inverse_shuffle=inverse_shuffle)
             stages.append(Stage(name, module, out_channels, stride=8 * 2 ** index))
             in_channels = out_channels
         if init_cfg is None:
@@ -195,3 +205,4 @@ class ShuffleNetV1(StagedBackbone):
         super().__init__(stem, stages, out_indices, frozen_stages, norm_eval, init_cfg)
         self.groups = groups
         self.widen_factor = widen_factor
+        self.inverse_shuffle = inverse_shuffle
