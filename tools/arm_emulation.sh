@@ -2,7 +2,8 @@
 # Run the device benchmark on aarch64 under emulation and check that it finds the same detections as on x86.
 #
 # Usage:
-#   tools/arm_emulation.sh MODEL.onnx [IMAGE]      # IMAGE: .npy (H, W, 3) uint8 RGB; default: a built-in
+#   tools/arm_emulation.sh MODEL.onnx [IMAGE]      # IMAGE: .npy (H, W, 3) uint8 RGB, or any file Pillow reads
+#                                                  # (converted to .npy on the host); default: a built-in
 #                                                  # shapes image rendered by the host Python
 #   tools/arm_emulation.sh --setup                 # only build the aarch64 root
 #
@@ -119,7 +120,7 @@ main() {
     setup_root_only
     return
   fi
-  [ $# -ge 1 ] && [ $# -le 2 ] || die "usage: tools/arm_emulation.sh MODEL.onnx [IMAGE.npy]  (or --setup)"
+  [ $# -ge 1 ] && [ $# -le 2 ] || die "usage: tools/arm_emulation.sh MODEL.onnx [IMAGE]  (or --setup)"
   local model=$1 image=${2:-}
   [ -f "$model" ] || die "model $model not found (export one with tools/export.py)"
   [ -f "${model%.onnx}.json" ] || die "sidecar ${model%.onnx}.json not found next to the model (tools/export.py writes it)"
@@ -138,6 +139,16 @@ np.save(sys.argv[1], np.asarray(image.convert('RGB')))
 " "$image"
   fi
   [ -f "$image" ] || die "image $image not found"
+  if [ "${image##*.}" != npy ]; then
+    step "converting $image to .npy with the host Python (the aarch64 root has no Pillow)"
+    "$PYTHON" -c "
+import sys
+import numpy as np
+from shufflenet_det.deploy.images import read_image
+np.save(sys.argv[2], read_image(sys.argv[1]))
+" "$image" "$OUT/image.npy"
+    image="$OUT/image.npy"
+  fi
 
   step "copying the deploy package, the model and the image into the root"
   local guest_work="$GUEST_DIR/work" name
