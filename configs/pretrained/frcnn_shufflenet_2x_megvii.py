@@ -1,0 +1,11 @@
+# frcnn_shufflenet_2x.py (input scale 600) initialised from Megvii's ImageNet ShuffleNet v1 2x (g=3).
+# `python tools/convert_checkpoint.py megvii <downloaded file>` writes the weights to
+# checkpoints/shufflenet_v1_2x_g3_megvii.pth (docs/reproduce.md says where to get the file).
+# Megvii's network takes BGR input on the 0-255 scale, with no mean or std.
+_base_ = '../frcnn_shufflenet_2x.py'
+
+pretrained = dict(type='Pretrained', checkpoint='checkpoints/shufflenet_v1_2x_g3_megvii.pth', prefix='backbone.')
+model = dict(
+    data_preprocessor=dict(mean=[0.0, 0.0, 0.0], std=[1.0, 1.0, 1.0], bgr_to_rgb=False),
+    backbone=dict(init_cfg=pretrained),
+    roi_head=dict(shared_head=dict(backbone=dict(init_cfg=pretrained))))
