@@ -5,6 +5,7 @@ import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import torch
 
@@ -45,7 +46,7 @@ class ConvertedCheckpoint:
     input_format: dict
     state_dict: dict[str, torch.Tensor]
 
-    def save(self, path: str) -> None:
+    def save(self, path: str | Path) -> None:
         """Write ``{'meta': ..., 'state_dict': ...}``, loadable with ``torch.load(weights_only=True)``."""
         meta = dict(source=self.source, architecture=self.architecture.name, title=self.architecture.title,
                     backbone=self.backbone, data_preprocessor=self.input_format)
