@@ -7,5 +7,6 @@ _base_ = '../frcnn_mobilenet_v1.py'
 pretrained = dict(type='Pretrained', checkpoint='checkpoints/mobilenet_v1_100_timm.pth', prefix='backbone.')
 model = dict(
     data_preprocessor=dict(mean=[127.5, 127.5, 127.5], std=[127.5, 127.5, 127.5], bgr_to_rgb=True),
-    backbone=dict(act_cfg=dict(type='ReLU6'), init_cfg=pretrained),
-    roi_head=dict(shared_head=dict(backbone=dict(act_cfg=dict(type='ReLU6'), init_cfg=pretrained))))
+    # ImageNet weights: keep the stem frozen and the BN statistics fixed, as MMDetection does for ResNets.
+    backbone=dict(act_cfg=dict(type='ReLU6'), init_cfg=pretrained, frozen_stages=0, norm_eval=True),
+    roi_head=dict(shared_head=dict(norm_eval=True, backbone=dict(act_cfg=dict(type='ReLU6'), init_cfg=pretrained))))

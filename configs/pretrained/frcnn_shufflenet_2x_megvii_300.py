@@ -7,5 +7,6 @@ _base_ = '../frcnn_shufflenet_2x_300.py'
 pretrained = dict(type='Pretrained', checkpoint='checkpoints/shufflenet_v1_2x_g3_megvii.pth', prefix='backbone.')
 model = dict(
     data_preprocessor=dict(mean=[0.0, 0.0, 0.0], std=[1.0, 1.0, 1.0], bgr_to_rgb=False),
-    backbone=dict(init_cfg=pretrained),
-    roi_head=dict(shared_head=dict(backbone=dict(init_cfg=pretrained))))
+    # ImageNet weights: keep the stem frozen and the BN statistics fixed, as MMDetection does for ResNets.
+    backbone=dict(init_cfg=pretrained, frozen_stages=0, norm_eval=True),
+    roi_head=dict(shared_head=dict(norm_eval=True, backbone=dict(init_cfg=pretrained))))

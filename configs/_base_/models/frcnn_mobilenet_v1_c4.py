@@ -2,7 +2,7 @@
 # conv12-13 (1024 channels) run on every RoI, as in the TF Object Detection API.
 _base_ = './frcnn_c4.py'
 
-backbone = dict(type='MobileNetV1', widen_factor=1.0, frozen_stages=0, norm_eval=True)
+backbone = dict(type='MobileNetV1', widen_factor=1.0)
 model = dict(
     backbone=dict(backbone, out_indices=(3, )),
     rpn_head=dict(in_channels=512),

@@ -2,7 +2,7 @@
 # RoIAlign; Stage4 (960 channels) runs on every RoI.
 _base_ = './frcnn_c4.py'
 
-backbone = dict(type='ShuffleNetV1', groups=3, widen_factor=1.0, frozen_stages=0, norm_eval=True)
+backbone = dict(type='ShuffleNetV1', groups=3, widen_factor=1.0)
 model = dict(
     backbone=dict(backbone, out_indices=(1, )),
     rpn_head=dict(in_channels=480),
