@@ -12,7 +12,7 @@ model = dict(
     # Small images (stride-16 maps of 8x10): anchors of 16-128 px, a thin RPN and few sampled RoIs.
     rpn_head=dict(in_channels=240, feat_channels=128, anchor_generator=dict(scales=[1, 2, 4, 8])),
     roi_head=dict(
-        shared_head=dict(backbone=backbone, norm_eval=False),
+        shared_head=dict(backbone=backbone),
         bbox_roi_extractor=dict(roi_layer=dict(output_size=7), out_channels=240),
         bbox_head=dict(in_channels=480, roi_feat_size=4, num_classes=5)),
     train_cfg=dict(
