@@ -59,8 +59,15 @@ class PreparedImage:
         return Detections(boxes=boxes.astype(np.float32), scores=detections.scores, labels=detections.labels)
 
 
-def make_session(model_path: str | Path, threads: int) -> ort.InferenceSession:
-    """A CPU session with ``threads`` intra-op threads, one inter-op thread and sequential execution."""
+def make_session(model_path: str | Path, threads: int,
+                 profile_prefix: str | Path | None = None) -> ort.InferenceSession:
+    """A CPU session with ``threads`` intra-op threads, one inter-op thread and sequential execution.
+
+    Args:
+        model_path: The ONNX model.
+        threads: Intra-op threads (1 is the paper's single-core setting).
+        profile_prefix: When given, ONNX Runtime writes a per-node profile whose file name starts with it.
+    """
     if threads < 1:
         raise ValueError(f'threads must be >= 1, got {threads}')
     options = ort.SessionOptions()
@@ -68,6 +75,9 @@ def make_session(model_path: str | Path, threads: int) -> ort.InferenceSession:
     options.inter_op_num_threads = 1
     options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
     options.log_severity_level = 3
+    if profile_prefix is not None:
+        options.enable_profiling = True
+        options.profile_file_prefix = str(profile_prefix)
     return ort.InferenceSession(str(model_path), options, providers=['CPUExecutionProvider'])
 
 

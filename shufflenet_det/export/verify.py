@@ -8,6 +8,7 @@ import torch
 from mmdet.structures import DetDataSample
 from mmengine.structures import InstanceData
 
+from ..deploy.runner import make_session
 from .exporter import to_model_input
 from .parity import Detections, ImageParity, match_detections
 
@@ -30,11 +31,8 @@ def torch_detections(detector: torch.nn.Module, image_bgr: np.ndarray) -> Detect
 
 
 def onnx_session(path: str | Path, threads: int = 1) -> ort.InferenceSession:
-    """An ONNX Runtime CPU session with ``threads`` intra-op threads."""
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = threads
-    options.inter_op_num_threads = 1
-    return ort.InferenceSession(str(path), options, providers=['CPUExecutionProvider'])
+    """An ONNX Runtime CPU session set up as on a device (see :func:`shufflenet_det.deploy.runner.make_session`)."""
+    return make_session(path, threads)
 
 
 def onnx_detections(session: ort.InferenceSession, image_bgr: np.ndarray) -> Detections:
