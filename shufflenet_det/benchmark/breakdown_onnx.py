@@ -12,9 +12,9 @@ from pathlib import Path
 
 import numpy as np
 
+from ..deploy.runner import make_session
 from . import categories as cat
 from .breakdown import Breakdown, accumulate
-from .onnx_runtime import make_session
 
 CONV_OPS = ('Conv', 'FusedConv', 'NchwcConv')
 GEMM_OPS = ('Gemm', 'FusedGemm', 'MatMul', 'FusedMatMul')

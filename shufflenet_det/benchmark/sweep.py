@@ -7,9 +7,10 @@ from pathlib import Path
 import torch
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from ..deploy.runner import make_session
 from .breakdown_onnx import profile_session, roi_count
 from .cases import Case
-from .onnx_runtime import make_session, session_runner
+from .onnx_runtime import session_runner
 from .quiet import quiet_build
 from .timing import Latency, time_callable
 from .zoo import Setting, build_case

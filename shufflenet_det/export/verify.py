@@ -30,11 +30,6 @@ def torch_detections(detector: torch.nn.Module, image_bgr: np.ndarray) -> Detect
     return Detections(result.bboxes.numpy(), result.scores.numpy(), result.labels.numpy())
 
 
-def onnx_session(path: str | Path, threads: int = 1) -> ort.InferenceSession:
-    """An ONNX Runtime CPU session set up as on a device (see :func:`shufflenet_det.deploy.runner.make_session`)."""
-    return make_session(path, threads)
-
-
 def onnx_detections(session: ort.InferenceSession, image_bgr: np.ndarray) -> Detections:
     """The exported model's detections on one resized BGR image."""
     boxes, scores, labels = session.run(None, {'image': to_model_input(image_bgr).numpy()})
@@ -44,6 +39,6 @@ def onnx_detections(session: ort.InferenceSession, image_bgr: np.ndarray) -> Det
 def verify_export(detector: torch.nn.Module, onnx_path: str | Path, images: dict[str, np.ndarray],
                   top_k: int = 20) -> list[ImageParity]:
     """Compare the detector and its export on resized BGR ``images`` (name -> image), one report per image."""
-    session = onnx_session(onnx_path)
+    session = make_session(onnx_path, threads=1)
     return [match_detections(name, torch_detections(detector, image), onnx_detections(session, image), top_k)
             for name, image in images.items()]

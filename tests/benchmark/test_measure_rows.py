@@ -6,11 +6,11 @@ import torch
 
 from shufflenet_det.benchmark.classifiers import MatrixAdaptiveAvgPool, build_classifier, export_classifier
 from shufflenet_det.benchmark.detectors import detector_config, padded_size
-from shufflenet_det.benchmark.onnx_runtime import make_session
 from shufflenet_det.benchmark.peers import peer_case
 from shufflenet_det.benchmark.sweep import run_sweep
 from shufflenet_det.benchmark.zoo import Setting, find_models, plan
 from shufflenet_det.complexity import classifier_complexity
+from shufflenet_det.deploy.runner import make_session
 
 
 def test_plan_crosses_classifiers_with_sizes_and_detectors_with_scales():

@@ -9,6 +9,7 @@ import onnx
 import pytest
 from mmengine.config import Config
 
+from shufflenet_det.deploy.runner import make_session
 from shufflenet_det.export import (
     ExportableFasterRCNN,
     UnsupportedDetectorError,
@@ -18,7 +19,7 @@ from shufflenet_det.export import (
     prepare_exportable,
     write_export,
 )
-from shufflenet_det.export.verify import onnx_detections, onnx_session, torch_detections
+from shufflenet_det.export.verify import onnx_detections, torch_detections
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / 'tools'))
 import export as export_tool  # noqa: E402  (tools/export.py)
@@ -50,8 +51,8 @@ def test_exported_graph_matches_pytorch_at_other_sizes_and_counts(trained_shapes
     checkpoint = str(trained_shapes_detector.checkpoint)
     detector, cfg = load_detector(trained_shapes_detector.config, checkpoint)
     exportable, scale, max_size = prepare_exportable(detector, cfg, checkpoint, 128)
-    session = onnx_session(write_export(exportable, cfg, DEMO_CONFIG, checkpoint, scale, max_size,
-                                        tmp_path / 'dynamic.onnx'))
+    session = make_session(write_export(exportable, cfg, DEMO_CONFIG, checkpoint, scale, max_size,
+                                        tmp_path / 'dynamic.onnx'), threads=1)
     rng = np.random.default_rng(0)
     for height, width in ((128, 213), (160, 128), (64, 80)):
         image = rng.integers(0, 255, (height, width, 3), dtype=np.uint8)
@@ -66,8 +67,8 @@ def test_no_detection_gives_empty_outputs(trained_shapes_detector, tmp_path):
     checkpoint = str(trained_shapes_detector.checkpoint)
     detector, cfg = load_detector(cfg, checkpoint)
     exportable, scale, max_size = prepare_exportable(detector, cfg, checkpoint, 96)
-    session = onnx_session(write_export(exportable, cfg, DEMO_CONFIG, checkpoint, scale, max_size,
-                                        tmp_path / 'empty.onnx'))
+    session = make_session(write_export(exportable, cfg, DEMO_CONFIG, checkpoint, scale, max_size,
+                                        tmp_path / 'empty.onnx'), threads=1)
     exported = onnx_detections(session, np.zeros((96, 128, 3), dtype=np.uint8))
     assert exported.boxes.shape == (0, 4) and exported.scores.shape == (0, ) and exported.labels.shape == (0, )
 
