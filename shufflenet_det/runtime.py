@@ -1,4 +1,4 @@
-"""Run-time adjustments shared by the train and test tools."""
+"""Run-time helpers shared by the train and test tools: config loading, CPU launchers, checkpoint trust."""
 
 import os
 from pathlib import Path
@@ -7,6 +7,29 @@ import torch
 import torch.distributed as dist
 from mmengine.config import Config
 from mmengine.runner import CheckpointLoader
+
+
+def load_run_config(config: str, cfg_options: dict | None, work_dir: str | None, launcher: str) -> Config:
+    """Load a config as MMDetection's train and test tools do.
+
+    Args:
+        config: Config file path.
+        cfg_options: ``--cfg-options`` overrides, merged into the config.
+        work_dir: ``--work-dir``; without it the config's own, else ``work_dirs/<config name>``.
+        launcher: ``--launcher``, stored in the config for MMEngine.
+
+    Returns:
+        The config, ready for ``Runner.from_cfg``.
+    """
+    cfg = Config.fromfile(config)
+    cfg.launcher = launcher
+    if cfg_options is not None:
+        cfg.merge_from_dict(cfg_options)
+    if work_dir is not None:
+        cfg.work_dir = work_dir
+    elif cfg.get('work_dir') is None:
+        cfg.work_dir = str(Path('work_dirs') / Path(config).stem)
+    return cfg
 
 
 def adapt_to_cpu(cfg: Config, launcher: str) -> None:

@@ -6,13 +6,12 @@ Example:
 
 import argparse
 import os
-import os.path as osp
 
-from mmengine.config import Config, DictAction
+from mmengine.config import DictAction
 from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
-from shufflenet_det.runtime import adapt_to_cpu, close_distributed, trust_own_checkpoints
+from shufflenet_det.runtime import adapt_to_cpu, close_distributed, load_run_config, trust_own_checkpoints
 
 
 def parse_args() -> argparse.Namespace:
@@ -33,14 +32,7 @@ def parse_args() -> argparse.Namespace:
 
 def main() -> None:
     args = parse_args()
-    cfg = Config.fromfile(args.config)
-    cfg.launcher = args.launcher
-    if args.cfg_options is not None:
-        cfg.merge_from_dict(args.cfg_options)
-    if args.work_dir is not None:
-        cfg.work_dir = args.work_dir
-    elif cfg.get('work_dir') is None:
-        cfg.work_dir = osp.join('./work_dirs', osp.splitext(osp.basename(args.config))[0])
+    cfg = load_run_config(args.config, args.cfg_options, args.work_dir, args.launcher)
     cfg.load_from = args.checkpoint
     if args.out is not None:
         if not args.out.endswith(('.pkl', '.pickle')):
