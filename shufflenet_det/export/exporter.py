@@ -17,7 +17,7 @@ from mmengine.runner import load_checkpoint
 from ..deploy.preprocess import InputScale
 from ..deploy.spec import INPUT_NAME, OPSET, OUTPUT_NAMES, ModelSpec, write_spec
 from ..imagenet_init import without_pretrained
-from ..project_configs import config_scale, export_name, input_scale_for
+from ..project_configs import config_scale, export_name, input_scale_for, load_config
 from ..runtime import trust_own_checkpoints
 from .detector_graph import ExportableFasterRCNN
 from .random_weights import spread_random_detector
@@ -27,13 +27,13 @@ from .standard_ops import check_standard_ops
 def load_detector(config: str | Path | Config, checkpoint: str | None) -> tuple[torch.nn.Module, Config]:
     """Build the detector of ``config`` in eval mode and load ``checkpoint`` (None: random weights).
 
+    ``config`` is a config file, an ``mmdet::<path>`` name of MMDetection's packaged configs, or a loaded config.
+
     Raises:
         FileNotFoundError: If the config or checkpoint file does not exist.
     """
     if not isinstance(config, Config):
-        if not Path(config).is_file():
-            raise FileNotFoundError(f'config {config} not found')
-        config = Config.fromfile(str(config))
+        config = load_config(config)
     register_all_modules()
     import shufflenet_det.models  # noqa: F401  (registers the backbones and heads)
 

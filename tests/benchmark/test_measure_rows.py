@@ -50,7 +50,7 @@ def test_alexnet_counts_about_the_papers_720_mflops():
 
 def test_unknown_classifier_is_a_clear_error():
     with pytest.raises(KeyError, match='AlexNet'):
-        build_classifier('VGG-16')
+        build_classifier('VGG-19')
 
 
 def test_padding():
