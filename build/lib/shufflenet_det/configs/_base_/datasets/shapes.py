@@ -1,0 +1,36 @@
+# The built-in shapes dataset (python tools/make_dataset.py writes it to data/shapes/), COCO-format. Its
+# 128-160 px images are resized 2x so that small shapes span more than one cell of the stride-16 map
+# (measured: ShuffleNet 0.5x demo mAP 4.2 at native size, 19.6 at 2x, same schedule).
+dataset_type = 'CheckedCocoDataset'
+data_root = 'data/shapes/'
+metainfo = dict(classes=('circle', 'square', 'triangle', 'cross', 'ring'))
+backend_args = None
+scale = (320, 256)
+train_pipeline = [
+    dict(type='LoadImageFromFileChecked'),
+    dict(type='LoadAnnotations', with_bbox=True),
+    dict(type='Resize', scale=scale, keep_ratio=True),
+    dict(type='RandomFlip', prob=0.5),
+    dict(type='PackDetInputs'),
+]
+test_pipeline = [
+    dict(type='LoadImageFromFileChecked'),
+    dict(type='Resize', scale=scale, keep_ratio=True),
+    dict(type='LoadAnnotations', with_bbox=True),
+    dict(type='PackDetInputs', meta_keys=('img_id', 'img_path', 'ori_shape', 'img_shape', 'scale_factor')),
+]
+train_dataloader = dict(
+    batch_size=8, num_workers=0, sampler=dict(type='DefaultSampler', shuffle=True),
+    batch_sampler=dict(type='AspectRatioBatchSampler'),
+    dataset=dict(type=dataset_type, data_root=data_root, metainfo=metainfo,
+                 ann_file='annotations/instances_train.json', data_prefix=dict(img='train/'),
+                 filter_cfg=dict(filter_empty_gt=True, min_size=4), pipeline=train_pipeline))
+val_dataloader = dict(
+    batch_size=8, num_workers=0, drop_last=False, sampler=dict(type='DefaultSampler', shuffle=False),
+    dataset=dict(type=dataset_type, data_root=data_root, metainfo=metainfo,
+                 ann_file='annotations/instances_val.json', data_prefix=dict(img='val/'), test_mode=True,
+                 pipeline=test_pipeline))
+test_dataloader = val_dataloader
+val_evaluator = dict(type='CocoMetric', ann_file=data_root + 'annotations/instances_val.json', metric='bbox',
+                     format_only=False)
+test_evaluator = val_evaluator

@@ -1,0 +1,115 @@
+"""Image checks and the keep-ratio resize that turn an RGB image into the exported model's input tensor."""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+CHANNELS = 3
+
+
+def validate_image(image: object) -> np.ndarray:
+    """Check that ``image`` is an RGB image: a uint8 array of shape (H, W, 3).
+
+    Returns:
+        The image, unchanged.
+
+    Raises:
+        ValueError: Naming what was given, what is expected and how to convert it.
+    """
+    if not isinstance(image, np.ndarray):
+        raise ValueError(f'image must be a numpy array of shape (H, W, 3), dtype uint8; got {type(image).__name__}')
+    if image.ndim != 3:
+        hint = (' (a grayscale image? repeat it: np.repeat(image[..., None], 3, axis=2))' if image.ndim == 2 else
+                ' (a batch? pass one image at a time)' if image.ndim == 4 else '')
+        raise ValueError(f'image must have rank 3 (H, W, 3); got rank {image.ndim}, shape {image.shape}{hint}')
+    if image.shape[2] != CHANNELS:
+        hint = (' (channels first? transpose: image.transpose(1, 2, 0))' if image.shape[0] == CHANNELS else
+                ' (RGBA? drop alpha: image[..., :3])' if image.shape[2] == 4 else
+                ' (grayscale? repeat it to 3 channels)' if image.shape[2] == 1 else '')
+        raise ValueError(f'image must have 3 channels (H, W, 3) in RGB order; got {image.shape[2]} channels, shape '
+                         f'{image.shape}{hint}')
+    if image.dtype != np.uint8:
+        raise ValueError(f'image dtype must be uint8 (values 0..255); got {image.dtype} (convert with '
+                         'np.clip(image, 0, 255).astype(np.uint8) if its values are 0..255)')
+    if min(image.shape[:2]) < 1:
+        raise ValueError(f'image is empty: shape {image.shape}')
+    return image
+
+
+def validate_input_tensor(tensor: object) -> np.ndarray:
+    """Check that ``tensor`` is a model input: float32 of shape (1, 3, H, W).
+
+    Raises:
+        ValueError: Naming what was given and what is expected.
+    """
+    if not isinstance(tensor, np.ndarray):
+        raise ValueError(f'model input must be a numpy array (1, 3, H, W) float32; got {type(tensor).__name__}')
+    if tensor.ndim != 4 or tensor.shape[0] != 1:
+        raise ValueError(f'model input must have shape (1, 3, H, W); got rank {tensor.ndim}, shape {tensor.shape}')
+    if tensor.shape[1] != CHANNELS:
+        raise ValueError(f'model input must have 3 channels (1, 3, H, W) in RGB order; got {tensor.shape[1]} '
+                         f'channels, shape {tensor.shape}')
+    if tensor.dtype != np.float32:
+        raise ValueError(f'model input dtype must be float32 (values 0..255); got {tensor.dtype}')
+    return tensor
+
+
+def resized_size(height: int, width: int, scale: int, max_size: int) -> tuple[int, int]:
+    """(height, width) after MMDetection's keep-ratio resize.
+
+    The factor is ``min(scale / shorter side, max_size / longer side)`` and each side becomes
+    ``int(side * factor + 0.5)``.
+    """
+    factor = min(scale / min(height, width), max_size / max(height, width))
+    return int(height * factor + 0.5), int(width * factor + 0.5)
+
+
+@dataclass(frozen=True)
+class InputScale:
+    """The input scale of a detector: MMDetection's keep-ratio resize to a shorter side and a longer-side limit.
+
+    Attributes:
+        scale: Shorter image side after resizing (300 or 600 in the paper).
+        max_size: Limit of the longer image side (500 or 1000 in the paper).
+    """
+
+    scale: int
+    max_size: int
+
+    def __post_init__(self) -> None:
+        if not 0 < self.scale <= self.max_size:
+            raise ValueError(f'need 0 < scale <= max_size, got scale {self.scale}, max_size {self.max_size}')
+
+    def resized_size(self, height: int, width: int) -> tuple[int, int]:
+        """(height, width) of a ``height`` x ``width`` image after the resize (see :func:`resized_size`)."""
+        return resized_size(height, width, self.scale, self.max_size)
+
+
+def _source_coordinates(out_size: int, in_size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Lower neighbour, upper neighbour and weight of the upper one for every output pixel (half-pixel centres)."""
+    position = (np.arange(out_size, dtype=np.float32) + 0.5) * np.float32(in_size / out_size) - 0.5
+    position = np.clip(position, 0, in_size - 1)
+    lower = np.floor(position).astype(np.intp)
+    upper = np.minimum(lower + 1, in_size - 1)
+    return lower, upper, (position - lower).astype(np.float32)
+
+
+def resize_bilinear(image: np.ndarray, height: int, width: int) -> np.ndarray:
+    """Bilinear resize of a uint8 (H, W, C) image with OpenCV's pixel-centre convention, rounded to uint8.
+
+    Like ``cv2.resize(..., interpolation=cv2.INTER_LINEAR)`` (MMDetection's test-time resize) up to rounding:
+    no anti-aliasing when shrinking.
+    """
+    if (height, width) == image.shape[:2]:
+        return image
+    top, bottom, row_weight = _source_coordinates(height, image.shape[0])
+    left, right, column_weight = _source_coordinates(width, image.shape[1])
+    pixels = image.astype(np.float32)
+    rows = pixels[top] * (1 - row_weight)[:, None, None] + pixels[bottom] * row_weight[:, None, None]
+    resized = rows[:, left] * (1 - column_weight)[None, :, None] + rows[:, right] * column_weight[None, :, None]
+    return np.clip(np.rint(resized), 0, 255).astype(np.uint8)
+
+
+def to_input_tensor(image: np.ndarray) -> np.ndarray:
+    """The model input of an already resized (H, W, 3) RGB uint8 image: float32 (1, 3, H, W), values 0..255."""
+    return np.ascontiguousarray(image.transpose(2, 0, 1)[None], dtype=np.float32)

@@ -1,0 +1,129 @@
+"""The exported detector in ONNX Runtime: image in, detections in the image's own pixels out."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import onnxruntime as ort
+
+from .detections import Detections
+from .preprocess import resize_bilinear, to_input_tensor, validate_image, validate_input_tensor
+from .spec import OUTPUT_NAMES, ModelSpec, SidecarError, load_spec
+
+
+@dataclass(frozen=True)
+class PreparedImage:
+    """An image turned into model input, with what is needed to map boxes back.
+
+    Attributes:
+        tensor: float32 (1, 3, h, w) model input.
+        original_size: (H, W) of the image as given.
+        input_size: (h, w) of the model input.
+    """
+
+    tensor: np.ndarray
+    original_size: tuple[int, int]
+    input_size: tuple[int, int]
+
+    def to_original(self, detections: Detections) -> Detections:
+        """``detections`` on the model input mapped to the original image's pixels (clipped to the image)."""
+        (height, width), (input_height, input_width) = self.original_size, self.input_size
+        factors = np.array([input_width / width, input_height / height] * 2, dtype=np.float32)
+        boxes = detections.boxes / factors
+        boxes = np.clip(boxes, 0, np.array([width, height, width, height], dtype=np.float32))
+        return Detections(boxes=boxes.astype(np.float32), scores=detections.scores, labels=detections.labels)
+
+
+def make_session(model_path: str | Path, threads: int,
+                 profile_prefix: str | Path | None = None) -> ort.InferenceSession:
+    """A CPU session with ``threads`` intra-op threads, one inter-op thread and sequential execution.
+
+    Args:
+        model_path: The ONNX model.
+        threads: Intra-op threads (1 is the paper's single-core setting).
+        profile_prefix: When given, ONNX Runtime writes a per-node profile whose file name starts with it.
+    """
+    if threads < 1:
+        raise ValueError(f'threads must be >= 1, got {threads}')
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    options.log_severity_level = 3
+    if profile_prefix is not None:
+        options.enable_profiling = True
+        options.profile_file_prefix = str(profile_prefix)
+    return ort.InferenceSession(str(model_path), options, providers=['CPUExecutionProvider'])
+
+
+def check_model_matches(session: ort.InferenceSession, spec: ModelSpec, origin: str) -> None:
+    """Check the graph's inputs and outputs against the sidecar and the model contract.
+
+    Raises:
+        SidecarError: If the input name, rank or channels, or the output names differ.
+    """
+    inputs = {node.name: node for node in session.get_inputs()}
+    if list(inputs) != [spec.input_name]:
+        raise SidecarError(f'{origin}: the sidecar names input {spec.input_name!r} but the model has '
+                           f'{list(inputs)}; the .json belongs to another model')
+    model_input = inputs[spec.input_name]
+    if len(model_input.shape) != 4 or model_input.shape[1] != 3 or model_input.type != 'tensor(float)':
+        raise SidecarError(f'{origin}: model input is {model_input.type} {model_input.shape}, expected '
+                           "tensor(float) [1, 3, 'height', 'width']; not an exported shufflenet-det detector")
+    outputs = [node.name for node in session.get_outputs()]
+    if outputs != list(OUTPUT_NAMES):
+        raise SidecarError(f'{origin}: model outputs are {outputs}, expected {list(OUTPUT_NAMES)}')
+
+
+class Detector:
+    """An exported detector: loads ``<name>.onnx`` and its ``<name>.json`` sidecar, runs images.
+
+    Args:
+        model_path: The ONNX model.
+        threads: ONNX Runtime intra-op threads (one inter-op thread, sequential execution).
+        sidecar: The sidecar file, when it is not ``model_path`` with a ``.json`` suffix.
+
+    Raises:
+        FileNotFoundError: If the model does not exist.
+        SidecarError: If the sidecar is missing, invalid or belongs to another model.
+    """
+
+    def __init__(self, model_path: str | Path, threads: int = 1, sidecar: str | Path | None = None) -> None:
+        self.model_path = Path(model_path)
+        if not self.model_path.is_file():
+            raise FileNotFoundError(f'model {self.model_path} not found (export one with tools/export.py)')
+        self.spec = load_spec(self.model_path, sidecar)
+        self.threads = threads
+        self.session = make_session(self.model_path, threads)
+        check_model_matches(self.session, self.spec, f'model {self.model_path}')
+
+    def prepare(self, image: np.ndarray) -> PreparedImage:
+        """Validate an RGB uint8 (H, W, 3) image and resize it to the model's scale.
+
+        Raises:
+            ValueError: If the image has the wrong rank, dtype or channel count.
+        """
+        validate_image(image)
+        height, width = image.shape[:2]
+        input_size = self.spec.input_scale.resized_size(height, width)
+        tensor = to_input_tensor(resize_bilinear(image, *input_size))
+        return PreparedImage(tensor=tensor, original_size=(height, width), input_size=input_size)
+
+    def run_tensor(self, tensor: np.ndarray) -> Detections:
+        """Run the graph on a prepared float32 (1, 3, h, w) input; boxes are in the input's pixels.
+
+        Raises:
+            ValueError: If the tensor has the wrong rank, dtype or channel count.
+        """
+        validate_input_tensor(tensor)
+        boxes, scores, labels = self.session.run(list(OUTPUT_NAMES), {self.spec.input_name: tensor})
+        return Detections.from_arrays(boxes, scores, labels)
+
+    def detect(self, image: np.ndarray) -> Detections:
+        """Detect objects in an RGB uint8 (H, W, 3) image; boxes are in the image's own pixels.
+
+        Raises:
+            ValueError: If the image has the wrong rank, dtype or channel count.
+        """
+        prepared = self.prepare(image)
+        return prepared.to_original(self.run_tensor(prepared.tensor))
