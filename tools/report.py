@@ -25,13 +25,13 @@ from shufflenet_det.table import markdown_table
 SCALES = (300, 600)
 #: (backbone as in Table 7, ImageNet weights, config path under configs/ without .py, at scale 600).
 ROWS = (
-    ('ShuffleNet 2x (g=3)', 'Megvii', 'pretrained/frcnn_shufflenet_2x_megvii'),
-    ('ShuffleNet 2x (g=3)', 'none', 'frcnn_shufflenet_2x'),
-    ('ShuffleNet 1x (g=3)', 'Megvii', 'pretrained/frcnn_shufflenet_1x_megvii'),
-    ('ShuffleNet 1x (g=3)', 'mmpretrain', 'pretrained/frcnn_shufflenet_1x_mmpretrain'),
-    ('ShuffleNet 1x (g=3)', 'none', 'frcnn_shufflenet_1x'),
-    ('1.0 MobileNet-224', 'timm', 'pretrained/frcnn_mobilenet_v1_timm'),
-    ('1.0 MobileNet-224', 'none', 'frcnn_mobilenet_v1'),
+    ('ShuffleNet 2x (g=3)', 'Megvii', 'frcnn_shufflenet_2x'),
+    ('ShuffleNet 2x (g=3)', 'none', 'scratch/frcnn_shufflenet_2x_scratch'),
+    ('ShuffleNet 1x (g=3)', 'Megvii', 'frcnn_shufflenet_1x'),
+    ('ShuffleNet 1x (g=3)', 'mmpretrain', 'frcnn_shufflenet_1x_mmpretrain'),
+    ('ShuffleNet 1x (g=3)', 'none', 'scratch/frcnn_shufflenet_1x_scratch'),
+    ('1.0 MobileNet-224', 'timm', 'frcnn_mobilenet_v1'),
+    ('1.0 MobileNet-224', 'none', 'scratch/frcnn_mobilenet_v1_scratch'),
 )
 #: Keys of shufflenet_det.reference.DETECTION_MAP for each Table 7 backbone.
 PAPER_KEYS = {
