@@ -1,4 +1,4 @@
-"""Export an MMDetection C4 Faster R-CNN config + checkpoint to a standard-op ONNX model with a JSON sidecar."""
+"""Export an MMDetection two-stage detector config + checkpoint to a standard-op ONNX model with a JSON sidecar."""
 
 import json
 from pathlib import Path
@@ -13,7 +13,8 @@ from mmengine.config import Config
 from mmengine.runner import load_checkpoint
 
 from ..runtime import trust_own_checkpoints
-from .detector_graph import ExportableFasterRCNN
+from .detector_graph import ExportableFasterRCNN, TwoStageGraph
+from .light_head_graph import ExportableLightHeadRCNN
 from .random_weights import spread_random_detector
 from .standard_ops import check_standard_ops
 
@@ -90,7 +91,7 @@ def sample_images(count: int, scale: int, max_size: int, seed: int = 0) -> list[
     return images
 
 
-def export_onnx(exportable: ExportableFasterRCNN, example: torch.Tensor, path: Path) -> onnx.ModelProto:
+def export_onnx(exportable: TwoStageGraph, example: torch.Tensor, path: Path) -> onnx.ModelProto:
     """Trace ``exportable`` to ONNX (dynamic H and W) and check it uses standard operators only.
 
     Raises:
@@ -115,7 +116,7 @@ def export_onnx(exportable: ExportableFasterRCNN, example: torch.Tensor, path: P
 
 
 def sidecar(config: Config, source_config: str, checkpoint: str | None, scale: int, max_size: int,
-            exportable: ExportableFasterRCNN) -> dict:
+            exportable: TwoStageGraph) -> dict:
     """Everything a device needs besides the graph: classes, input format and post-processing settings."""
     channel_order = 'RGB' if exportable.channel_order.tolist() == [0, 1, 2] else 'BGR'
     return {
@@ -162,7 +163,7 @@ def default_name(config: str | Path, scale: int) -> str:
     return f'{Path(config).stem.removesuffix(f"_{scale}")}_{scale}'
 
 
-def write_export(exportable: ExportableFasterRCNN, cfg: Config, config_path: str, checkpoint: str | None,
+def write_export(exportable: TwoStageGraph, cfg: Config, config_path: str, checkpoint: str | None,
                  scale: int, max_size: int, path: Path) -> Path:
     """Write the ONNX model to ``path`` and its sidecar beside it (same stem, ``.json``)."""
     example = to_model_input(sample_images(1, scale, max_size)[0])
@@ -172,14 +173,25 @@ def write_export(exportable: ExportableFasterRCNN, cfg: Config, config_path: str
     return path
 
 
+def exportable_graph(detector: torch.nn.Module) -> TwoStageGraph:
+    """The standard-op graph of ``detector``'s layout: light head (``LightHeadRCNN``) or C4.
+
+    Raises:
+        UnsupportedDetectorError: If the layout has a component without a standard-ONNX form.
+    """
+    if type(detector).__name__ == 'LightHeadRCNN':
+        return ExportableLightHeadRCNN(detector)
+    return ExportableFasterRCNN(detector)
+
+
 def prepare_exportable(detector: torch.nn.Module, cfg: Config, checkpoint: str | None,
-                       scale: int | None) -> tuple[ExportableFasterRCNN, int, int]:
+                       scale: int | None) -> tuple[TwoStageGraph, int, int]:
     """Wrap ``detector`` for export at ``scale``; spread random weights when there is no checkpoint."""
     if scale is None:
         scale, max_size = config_scale(cfg)
     else:
         max_size = max_size_for(scale)
-    exportable = ExportableFasterRCNN(detector).eval()
+    exportable = exportable_graph(detector).eval()
     if checkpoint is None:
         spread_random_detector(exportable, [to_model_input(image) for image in sample_images(4, scale, max_size)])
     return exportable, scale, max_size

@@ -14,6 +14,8 @@ ROOT = Path(__file__).resolve().parents[2]
 CONFIGS = sorted(str(p.relative_to(ROOT)) for p in (ROOT / 'configs').rglob('*.py') if '_base_' not in p.parts)
 # One config per distinct model (the *_300 twins differ only in the data pipeline).
 MODEL_CONFIGS = [c for c in CONFIGS if not c.endswith('_300.py')]
+# The light-head layout (configs/lighthead/, *_lh_*) has its own channel checks in tests/models/test_light_head.py.
+C4_CONFIGS = [c for c in CONFIGS if '_lh_' not in Path(c).name]
 
 
 def load(path: str) -> Config:
@@ -25,13 +27,19 @@ def config(request):
     return load(request.param)
 
 
+@pytest.fixture(scope='module', params=C4_CONFIGS)
+def c4_config(request):
+    return load(request.param)
+
+
 def test_there_are_paper_and_demo_configs():
     names = {Path(c).name for c in CONFIGS}
     for model in ('shufflenet_2x', 'shufflenet_1x', 'mobilenet_v1'):
         assert f'frcnn_{model}.py' in names and f'frcnn_{model}_300.py' in names
 
 
-def test_head_channels_and_strides_come_from_the_backbone(config):
+def test_head_channels_and_strides_come_from_the_backbone(c4_config):
+    config = c4_config
     detector = MODELS.build(config.model)
     backbone, roi_head = detector.backbone, detector.roi_head
     assert len(backbone.out_indices) == 1 and backbone.strides == (16, )
@@ -61,7 +69,8 @@ def test_scale_of_the_test_pipeline(config):
         return
     expected = (500, 300) if config.filename.endswith('_300.py') else (1000, 600)
     assert tuple(resize['scale']) == expected
-    assert config.model.test_cfg.rpn.max_per_img == 300
+    # 300 proposals for the C4 layout (the MobileNets paper), 200 for the light head (ThunderNet).
+    assert config.model.test_cfg.rpn.max_per_img == (200 if config.model.type == 'LightHeadRCNN' else 300)
 
 
 @pytest.mark.parametrize('path', MODEL_CONFIGS)
@@ -73,7 +82,8 @@ def test_detector_runs_loss_and_predict_on_small_images(path):
     cfg.model.test_cfg.rpn.max_per_img = 8
     # configs/pretrained/ load converted ImageNet weights a checkout does not have (their loading is tested in
     # tests/checkpoints/test_pretrained_configs.py): initialise those detectors like the others.
-    for backbone in (cfg.model.backbone, cfg.model.roi_head.shared_head.backbone):
+    shared_head = cfg.model.roi_head.get('shared_head')
+    for backbone in (cfg.model.backbone, ) + ((shared_head.backbone, ) if shared_head else ()):
         backbone.pop('init_cfg', None)
     detector = MODELS.build(cfg.model)
     detector.init_weights()
@@ -83,8 +93,8 @@ def test_detector_runs_loss_and_predict_on_small_images(path):
     total = sum(sum(v) if isinstance(v, list) else v for k, v in losses.items() if k.startswith('loss'))
     assert torch.isfinite(total)
     total.backward()
-    assert detector.roi_head.shared_head.training and any(
-        p.grad is not None for p in detector.roi_head.shared_head.parameters())
+    per_roi_layers = detector.roi_head.shared_head if shared_head else detector.roi_head.bbox_head
+    assert per_roi_layers.training and any(p.grad is not None for p in per_roi_layers.parameters())
     detector.eval()
     with torch.no_grad():
         results = detector(**detector.data_preprocessor(packed, False), mode='predict')
