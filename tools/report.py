@@ -25,13 +25,17 @@ from shufflenet_det.table import markdown_table
 SCALES = (300, 600)
 #: (backbone as in Table 7, ImageNet weights, config path under configs/ without .py, at scale 600).
 ROWS = (
-    ('ShuffleNet 2x (g=3)', 'Megvii', 'pretrained/frcnn_shufflenet_2x_megvii'),
-    ('ShuffleNet 2x (g=3)', 'none', 'frcnn_shufflenet_2x'),
-    ('ShuffleNet 1x (g=3)', 'Megvii', 'pretrained/frcnn_shufflenet_1x_megvii'),
-    ('ShuffleNet 1x (g=3)', 'mmpretrain', 'pretrained/frcnn_shufflenet_1x_mmpretrain'),
-    ('ShuffleNet 1x (g=3)', 'none', 'frcnn_shufflenet_1x'),
-    ('1.0 MobileNet-224', 'timm', 'pretrained/frcnn_mobilenet_v1_timm'),
-    ('1.0 MobileNet-224', 'none', 'frcnn_mobilenet_v1'),
+    ('ShuffleNet 2x (g=3)', 'Megvii', 'frcnn_shufflenet_2x'),
+    ('ShuffleNet 2x (g=3)', 'none', 'scratch/frcnn_shufflenet_2x_scratch'),
+    ('ShuffleNet 1x (g=3)', 'Megvii', 'frcnn_shufflenet_1x'),
+    ('ShuffleNet 1x (g=3)', 'mmpretrain', 'frcnn_shufflenet_1x_mmpretrain'),
+    ('ShuffleNet 1x (g=3)', 'none', 'scratch/frcnn_shufflenet_1x_scratch'),
+    ('1.0 MobileNet-224', 'timm', 'frcnn_mobilenet_v1'),
+    ('1.0 MobileNet-224', 'none', 'scratch/frcnn_mobilenet_v1_scratch'),
+    # The light-head layout (ThunderNet's head); not in the paper.
+    ('ShuffleNet 2x (g=3), light head', 'none', 'lighthead/frcnn_lh_shufflenet_2x'),
+    ('ShuffleNet 1x (g=3), light head', 'none', 'lighthead/frcnn_lh_shufflenet_1x'),
+    ('1.0 MobileNet-224, light head', 'none', 'lighthead/frcnn_lh_mobilenet_v1'),
 )
 #: Keys of shufflenet_det.reference.DETECTION_MAP for each Table 7 backbone.
 PAPER_KEYS = {
@@ -41,6 +45,7 @@ PAPER_KEYS = {
 }
 METRIC = 'coco/bbox_mAP'
 NOT_RUN = 'not run'
+OURS_ONLY = 'ours only'
 
 
 def config_name(config: str, scale: int) -> str:
@@ -104,7 +109,10 @@ def find_result(work_dir: Path) -> Result | None:
 
 
 def paper_cell(backbone: str, scale: int) -> str:
-    """The paper's mAP; MobileNet has the MobileNets paper's and the ShuffleNet authors' numbers."""
+    """The paper's mAP (MobileNet: the MobileNets paper's and the ShuffleNet authors'); rows the paper does not
+    have (the light head) say so."""
+    if backbone not in PAPER_KEYS:
+        return OURS_ONLY
     return ' / '.join(f'{DETECTION_MAP[key][scale]:.1f}' for key in PAPER_KEYS[backbone])
 
 
@@ -138,6 +146,7 @@ def report(work_root: Path) -> str:
              'trainval35k, tested on minival) and ours (configs/<config>[_300].py, results in '
              f'{work_root}/<config name>/).', '', markdown_table(headers, rows), '',
              'MobileNet: the MobileNets paper\'s number / the ShuffleNet authors\' reimplementation.',
+             'Light head: the light-head layout (configs/lighthead/, docs/light_head.md), not in the paper.',
              '* evaluated before the last epoch of its schedule.']
     if sources:
         lines += ['', 'Our numbers come from:'] + sources

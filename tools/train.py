@@ -13,6 +13,7 @@ from mmengine.config import DictAction
 from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
+from shufflenet_det.imagenet_init import MissingPretrainedError, require_pretrained_files
 from shufflenet_det.runtime import adapt_to_cpu, close_distributed, load_run_config, trust_own_checkpoints
 
 
@@ -50,6 +51,10 @@ def main() -> None:
     elif args.resume is not None:
         cfg.resume = True
         cfg.load_from = args.resume
+    try:  # MMEngine initialises the weights before it resumes, so a resumed run needs the file too
+        require_pretrained_files(cfg, args.config)
+    except MissingPretrainedError as error:
+        raise SystemExit(f'error: {error}') from None
     adapt_to_cpu(cfg, args.launcher)
     trust_own_checkpoints(cfg.work_dir, args.resume if args.resume != 'auto' else None)
     runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg else RUNNERS.build(cfg)

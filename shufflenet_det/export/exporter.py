@@ -12,6 +12,7 @@ from mmdet.utils import register_all_modules
 from mmengine.config import Config
 from mmengine.runner import load_checkpoint
 
+from ..imagenet_init import without_pretrained
 from ..runtime import trust_own_checkpoints
 from .detector_graph import ExportableFasterRCNN, TwoStageGraph
 from .light_head_graph import ExportableLightHeadRCNN
@@ -37,9 +38,11 @@ def load_detector(config: str | Path | Config, checkpoint: str | None) -> tuple[
     register_all_modules()
     import shufflenet_det.models  # noqa: F401  (registers the backbones and heads)
 
-    detector = MODELS.build(config.model)
-    detector.init_weights()
-    if checkpoint is not None:
+    if checkpoint is None:
+        detector = MODELS.build(without_pretrained(config.model))
+        detector.init_weights()
+    else:
+        detector = MODELS.build(config.model)  # the checkpoint sets every weight (strict loading)
         if not Path(checkpoint).is_file():
             raise FileNotFoundError(f'checkpoint {checkpoint} not found; train one with tools/train.py or pass '
                                     "'random' to export random weights")

@@ -82,3 +82,14 @@ def test_alexnet_exports_where_its_pool_does_not_divide(tmp_path):
     logits = make_session(path, 1).run(None, {'image': image.numpy()})[0]
     with torch.no_grad():
         assert np.allclose(logits, model(image).numpy(), atol=1e-4)
+
+
+def test_light_head_detectors_are_sweep_models_with_their_configs():
+    for key, stem in (('frcnn-lh-shufflenet-2x', 'frcnn_lh_shufflenet_2x'),
+                      ('frcnn-lh-shufflenet-1x', 'frcnn_lh_shufflenet_1x'),
+                      ('frcnn-lh-mobilenet-1.0', 'frcnn_lh_mobilenet_v1')):
+        spec = find_models([key])[0]
+        assert spec.kind == 'detector' and not spec.peer
+        for scale, name in ((300, f'{stem}_300.py'), (600, f'{stem}.py')):
+            path = detector_config(spec.config_stem, scale)
+            assert path.is_file() and path.name == name and path.parent.name == 'lighthead'

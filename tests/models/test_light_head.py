@@ -88,7 +88,7 @@ def test_channels_come_from_the_backbone(path):
     assert roi_head.bbox_head.shared_fcs[0].in_features == map_channels
     assert roi_head.bbox_head.shared_fcs[0].out_features == 1024 and len(roi_head.bbox_head.shared_fcs) == 1
     assert cfg.model.test_cfg.rpn.max_per_img == 200
-    assert 'in_channels' not in cfg.model.neck and 'in_channels' not in cfg.model.roi_head.bbox_head
+    assert not cfg.model.neck.get("in_channels") and not cfg.model.roi_head.bbox_head.get("in_channels")
 
 
 def test_backbone_without_a_stride_32_output_is_refused():

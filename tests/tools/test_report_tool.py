@@ -68,15 +68,15 @@ def test_rows_are_read_from_test_and_validation_results(tmp_path):
     write_run(tmp_path / 'frcnn_shufflenet_1x_300', '20250101_000000', run_config(), val_maps=(0.05, 0.081),
               started_from='frcnn_shufflenet_1x.py')
     # A test of an early checkpoint of the timm MobileNet at 600.
-    write_run(tmp_path / 'frcnn_mobilenet_v1_timm', '20250101_000000', run_config('w/epoch_12.pth'), test_map=0.17)
+    write_run(tmp_path / 'frcnn_mobilenet_v1', '20250101_000000', run_config('w/epoch_12.pth'), test_map=0.17)
 
     text = report.report(tmp_path)
     rows = table_rows(text)
     assert len(rows) == len(report.ROWS)
-    assert rows['frcnn_shufflenet_1x'] == ['ShuffleNet 1x (g=3)', 'none', 'frcnn_shufflenet_1x',
+    assert rows['frcnn_shufflenet_1x'] == ['ShuffleNet 1x (g=3)', 'Megvii', 'frcnn_shufflenet_1x',
                                            '14.5', '8.1*', '19.8', '19.6']
-    assert rows['pretrained/frcnn_mobilenet_v1_timm'][3:] == ['16.4 / 14.9', 'not run', '19.8 / 19.3', '17.0*']
-    assert rows['pretrained/frcnn_shufflenet_2x_megvii'][3:] == ['18.7', 'not run', '25.0', 'not run']
+    assert rows['frcnn_mobilenet_v1'][3:] == ['16.4 / 14.9', 'not run', '19.8 / 19.3', '17.0*']
+    assert rows['frcnn_shufflenet_2x'][3:] == ['18.7', 'not run', '25.0', 'not run']
     assert (f'- frcnn_shufflenet_1x: 19.6 mAP, test of epoch_24.pth, on '
             f'data/coco/annotations/instances_val2017.json ({work_dir}/20250102_000000/20250102_000000.json)'
             in text)
