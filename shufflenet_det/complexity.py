@@ -14,6 +14,8 @@ import torch
 from mmengine.config import Config
 from torch import nn
 
+from .project_configs import TYPICAL_IMAGE, config_scale
+
 
 @dataclass
 class Complexity:
@@ -153,8 +155,5 @@ def detector_complexity(detector: nn.Module, height: int, width: int, num_propos
 
 
 def config_input_shape(cfg: Config) -> tuple[int, int]:
-    """Input size the config's test pipeline gives a 640x480 image (COCO's most common size)."""
-    resize = next(t for t in cfg.test_dataloader.dataset.pipeline if t['type'] == 'Resize')
-    long_side, short_side = max(resize['scale']), min(resize['scale'])
-    ratio = min(short_side / 480, long_side / 640)
-    return round(480 * ratio), round(640 * ratio)
+    """Input size the config's test pipeline gives COCO's most common image (:data:`TYPICAL_IMAGE`, 480x640)."""
+    return config_scale(cfg).resized_size(*TYPICAL_IMAGE)

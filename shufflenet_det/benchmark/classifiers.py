@@ -9,10 +9,9 @@ from torch import nn
 
 from .. import reference
 from ..complexity import classifier_complexity
-from .cases import Case
-
-#: Opset of the classifier exports (the detectors' exporter uses the same).
-OPSET = 17
+from ..deploy.spec import OPSET
+from .rows import ModelKind
+from .zoo import Case
 
 
 def build_classifier(name: str) -> nn.Module:
@@ -106,6 +105,6 @@ def classifier_case(key: str, name: str, height: int, width: int) -> Case:
     def export(folder: Path) -> Path:
         return export_classifier(model, image, folder / f'{key}_{height}x{width}.onnx')
 
-    return Case(key=key, name=name, kind='classifier', height=height, width=width, scale=None, model=model,
+    return Case(key=key, name=name, kind=ModelKind.CLASSIFIER, height=height, width=width, scale=None, model=model,
                 torch_run=run, export_onnx=export, onnx_feed={'image': image.numpy()},
                 mult_adds=complexity.mult_adds, params=complexity.params)

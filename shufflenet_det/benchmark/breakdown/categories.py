@@ -6,6 +6,8 @@ A PyTorch module path (``backbone.stage2.0.compress.conv``) and an ONNX node sco
 
 import re
 
+from ..rows import ModelKind
+
 CONV_1X1_GROUP = '1x1 group conv'
 CONV_1X1_DENSE = '1x1 dense conv'
 CONV_DEPTHWISE = 'depthwise conv'
@@ -62,7 +64,7 @@ def conv_category(in_channels: int, weight_shape: tuple[int, ...]) -> str:
     return CONV_OTHER
 
 
-def part_of(scope: list[str], kind: str, op: str) -> str:
+def part_of(scope: list[str], kind: ModelKind, op: str) -> str:
     """The model part a module path or node scope (split into components) belongs to.
 
     Classifiers are split by the backbone's stages (``stem``, ``stage2`` ...) and the top-level modules
@@ -70,10 +72,10 @@ def part_of(scope: list[str], kind: str, op: str) -> str:
 
     Args:
         scope: Components of the module path or node scope; empty for top-level code or nodes.
-        kind: ``classifier`` or ``detector``.
+        kind: Classifier or detector.
         op: The operation category (RoIAlign is its own part of a detector wherever it runs).
     """
-    if kind == 'classifier':
+    if kind == ModelKind.CLASSIFIER:
         if not scope:
             return PART_GLUE
         return scope[1] if scope[0] == 'backbone' and len(scope) > 1 else scope[0]

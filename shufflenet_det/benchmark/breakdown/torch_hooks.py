@@ -14,8 +14,9 @@ import torch
 from torch import nn
 from torch.nn.modules.batchnorm import _BatchNorm
 
+from ..rows import ModelKind
 from . import categories as cat
-from .breakdown import Breakdown, Record, accumulate
+from .table import Breakdown, Record, accumulate
 
 ACTIVATIONS = (nn.ReLU, nn.ReLU6, nn.Hardswish, nn.Hardsigmoid, nn.SiLU, nn.Sigmoid, nn.GELU, nn.LeakyReLU)
 POOLS = (nn.MaxPool2d, nn.AvgPool2d, nn.AdaptiveAvgPool2d, nn.AdaptiveMaxPool2d)
@@ -78,7 +79,7 @@ def module_op(module: nn.Module, inputs: tuple) -> str:
     return cat.OTHER
 
 
-def hook_modules(model: nn.Module, timer: ScopeTimer, kind: str, stack: ExitStack) -> None:
+def hook_modules(model: nn.Module, timer: ScopeTimer, kind: ModelKind, stack: ExitStack) -> None:
     """Give every submodule of ``model`` a timed scope (removed when ``stack`` closes)."""
     for name, module in model.named_modules():
         if not name:
@@ -114,14 +115,14 @@ def wrap_functions(timer: ScopeTimer, stack: ExitStack) -> None:
         stack.enter_context(mock.patch.object(module, attribute, timed))
 
 
-def torch_breakdown(model: nn.Module, run: Callable[[], object], kind: str, name: str, input_label: str,
+def torch_breakdown(model: nn.Module, run: Callable[[], object], kind: ModelKind, name: str, input_label: str,
                     warmup: int, runs: int) -> Breakdown:
     """Profile ``runs`` calls of ``run`` (after ``warmup`` untimed ones) and split their time by category.
 
     Args:
         model: The model ``run`` calls (its modules get the timing hooks).
         run: One inference.
-        kind: ``classifier`` or ``detector`` (decides the parts).
+        kind: Classifier or detector.(decides the parts).
         name: Display name of the model.
         input_label: ``HxW`` of the input.
         warmup: Untimed calls first.

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import numpy as np
 
-from ..deploy.runner import make_session
+from ...deploy.runner import make_session
+from ..rows import ModelKind
 from . import categories as cat
-from .breakdown import Breakdown, accumulate
+from .table import Breakdown, accumulate
 
 CONV_OPS = ('Conv', 'FusedConv', 'NchwcConv')
 GEMM_OPS = ('Gemm', 'FusedGemm', 'MatMul', 'FusedMatMul')
@@ -160,7 +161,7 @@ def roi_count(nodes: list[NodeEvent]) -> int:
     return sum(node.output_shapes[0][1][0] for node in nodes if node.op == 'RoiAlign' and node.output_shapes)
 
 
-def onnx_breakdown(path: str | Path, feed: dict[str, np.ndarray], threads: int, kind: str, name: str,
+def onnx_breakdown(path: str | Path, feed: dict[str, np.ndarray], threads: int, kind: ModelKind, name: str,
                    input_label: str, warmup: int, runs: int, profile_dir: str | Path) -> Breakdown:
     """Profile the ONNX model ``path`` and split one run's time by category.
 
@@ -171,7 +172,7 @@ def onnx_breakdown(path: str | Path, feed: dict[str, np.ndarray], threads: int, 
         path: The ONNX model.
         feed: Its inputs.
         threads: Intra-op threads.
-        kind: ``classifier`` or ``detector`` (decides the parts).
+        kind: Classifier or detector.(decides the parts).
         name: Display name of the model.
         input_label: ``HxW`` of the input.
         warmup: Untimed runs first.
