@@ -46,8 +46,9 @@ def detector_row(config_path: str, shape: tuple[int, int] | None, proposals: int
     num_proposals = proposals or cfg.model.test_cfg.rpn.max_per_img
     height, width = shape or config_input_shape(cfg)
     result = detector_complexity(detector, height, width, num_proposals)
+    # The MobileNets paper counted its C4 Faster R-CNN; the light-head layout has no paper number.
     paper = (reference.MOBILENET_FRCNN_GFLOPS.get(min(height, width))
-             if cfg.model.backbone.type == 'MobileNetV1' else None)
+             if cfg.model.backbone.type == 'MobileNetV1' and cfg.model.type != 'LightHeadRCNN' else None)
     return [config_path, f'{height}x{width}', num_proposals, result.image_wise.gflops, result.per_roi.mflops,
             result.mult_adds / 1e9, paper, result.params / 1e6]
 
@@ -66,7 +67,8 @@ def parse_args() -> argparse.Namespace:
                         help='count one classification network instead of the paper table')
     parser.add_argument('--groups', type=int, default=3, help='ShuffleNet groups')
     parser.add_argument('--widen-factor', type=float, default=1.0, help='width multiplier')
-    parser.add_argument('--config', nargs='+', help='detector configs (default: configs/frcnn_*.py)')
+    parser.add_argument('--config', nargs='+',
+                        help='detector configs (default: configs/frcnn_*.py and configs/lighthead/*.py)')
     parser.add_argument('--shape', type=int, nargs=2, metavar=('H', 'W'),
                         help="input size (default: 224 224 for classifiers; a detector config's own scale on a 640x480 "
                              'image, e.g. 600x800 at scale 600)')
@@ -90,7 +92,7 @@ def main() -> None:
         return
     if not args.config:
         print(classifier_table(tuple(args.shape or (224, 224))), end='\n\n')
-    configs = args.config or sorted(glob.glob('configs/frcnn_*.py'))
+    configs = args.config or sorted(glob.glob('configs/frcnn_*.py')) + sorted(glob.glob('configs/lighthead/*.py'))
     if configs:
         print(detector_table(configs, tuple(args.shape) if args.shape else None, args.proposals))
 

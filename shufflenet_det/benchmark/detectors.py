@@ -1,4 +1,4 @@
-"""The project's C4 Faster R-CNN detectors as sweep cases, with random weights and real-aspect (4:3) images.
+"""The project's detectors (C4 and light head) as sweep cases, with random weights and real-aspect (4:3) images.
 
 The PyTorch call is MMDetection's own inference: the data preprocessor (normalise, pad) then ``model.predict``
 (:func:`shufflenet_det.export.verify.mmdet_predict`).

@@ -27,7 +27,7 @@ class SweepModel:
         key: Command-line name.
         name: Display name (classifiers: the key of :mod:`shufflenet_det.reference`).
         kind: Classifier or detector.
-        config_stem: The project's detector config (without scale suffix), None otherwise.
+        config_stem: The project's detector config below ``configs/`` (without scale suffix), None otherwise.
         peer: Whether this is a detector from another project (torchvision, MMDetection's own).
     """
 
@@ -48,6 +48,12 @@ MODELS = (
     SweepModel('frcnn-shufflenet-2x', 'Faster R-CNN ShuffleNet 2x (g=3)', DETECTOR, 'frcnn_shufflenet_2x'),
     SweepModel('frcnn-shufflenet-1x', 'Faster R-CNN ShuffleNet 1x (g=3)', DETECTOR, 'frcnn_shufflenet_1x'),
     SweepModel('frcnn-mobilenet-1.0', 'Faster R-CNN MobileNet v1 1.0', DETECTOR, 'frcnn_mobilenet_v1'),
+    SweepModel('frcnn-lh-shufflenet-2x', 'Light-head R-CNN ShuffleNet 2x (g=3)', DETECTOR,
+               'lighthead/frcnn_lh_shufflenet_2x'),
+    SweepModel('frcnn-lh-shufflenet-1x', 'Light-head R-CNN ShuffleNet 1x (g=3)', DETECTOR,
+               'lighthead/frcnn_lh_shufflenet_1x'),
+    SweepModel('frcnn-lh-mobilenet-1.0', 'Light-head R-CNN MobileNet v1 1.0', DETECTOR,
+               'lighthead/frcnn_lh_mobilenet_v1'),
     SweepModel('tv-frcnn-mnv3-320-fpn', 'torchvision Faster R-CNN MobileNetV3-L 320 FPN', DETECTOR, peer=True),
     SweepModel('tv-frcnn-mnv3-fpn', 'torchvision Faster R-CNN MobileNetV3-L FPN', DETECTOR, peer=True),
 )
