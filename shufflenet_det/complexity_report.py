@@ -58,8 +58,9 @@ def detector_row(config: str | Path, shape: tuple[int, int] | None, proposals: i
     num_proposals = proposals or cfg.model.test_cfg.rpn.max_per_img
     height, width = shape or config_input_shape(cfg)
     result = detector_complexity(detector, height, width, num_proposals)
+    # The MobileNets paper counted its C4 Faster R-CNN; the light-head layout has no paper number.
     paper = (reference.MOBILENET_FRCNN_GFLOPS.get(min(height, width))
-             if cfg.model.backbone.type == 'MobileNetV1' else None)
+             if cfg.model.backbone.type == 'MobileNetV1' and cfg.model.type != 'LightHeadRCNN' else None)
     return [display_path(config), f'{height}x{width}', num_proposals, result.image_wise.gflops, result.per_roi.mflops,
             result.mult_adds / 1e9, paper, result.params / 1e6]
 
@@ -67,8 +68,8 @@ def detector_row(config: str | Path, shape: tuple[int, int] | None, proposals: i
 def detector_table(configs: list[str | Path], shape: tuple[int, int] | None, proposals: int | None) -> str:
     """Detector mult-adds split into image-wise and RoI-wise work.
 
-    Without ``configs``: the paper's detector configs, then MMDetection's R50-C4 Faster R-CNN at scales 300 and
-    600 (on a 480x640 image unless ``shape`` is given) as the heavy reference.
+    Without ``configs``: the project's detector configs (C4 and light-head), then MMDetection's R50-C4 Faster
+    R-CNN at scales 300 and 600 (on a 480x640 image unless ``shape`` is given) as the heavy reference.
     """
     if configs:
         rows = [detector_row(config, shape, proposals) for config in configs]

@@ -45,8 +45,8 @@ def load_config(config: str | Path) -> Config:
 
 
 def project_detector_configs() -> list[Path]:
-    """The paper's detector configs (``configs/frcnn_*.py``), sorted."""
-    return sorted(config_root().glob('frcnn_*.py'))
+    """The project's COCO detector configs: the paper's C4 ones (``frcnn_*.py``), then ``lighthead/*.py``."""
+    return sorted(config_root().glob('frcnn_*.py')) + sorted(config_root().glob('lighthead/*.py'))
 
 
 def display_path(config: str | Path) -> str:

@@ -27,6 +27,10 @@ ROWS = (
     ('ShuffleNet 1x (g=3)', 'none', 'scratch/frcnn_shufflenet_1x_scratch'),
     ('1.0 MobileNet-224', 'timm', 'frcnn_mobilenet_v1'),
     ('1.0 MobileNet-224', 'none', 'scratch/frcnn_mobilenet_v1_scratch'),
+    # The light-head layout (ThunderNet's head); not in the paper.
+    ('ShuffleNet 2x (g=3), light head', 'none', 'lighthead/frcnn_lh_shufflenet_2x'),
+    ('ShuffleNet 1x (g=3), light head', 'none', 'lighthead/frcnn_lh_shufflenet_1x'),
+    ('1.0 MobileNet-224, light head', 'none', 'lighthead/frcnn_lh_mobilenet_v1'),
 )
 #: Keys of shufflenet_det.reference.DETECTION_MAP for each Table 7 backbone.
 PAPER_KEYS = {
@@ -36,6 +40,7 @@ PAPER_KEYS = {
 }
 METRIC = 'coco/bbox_mAP'
 NOT_RUN = 'not run'
+OURS_ONLY = 'ours only'
 
 
 @dataclass(frozen=True)
@@ -93,7 +98,10 @@ def find_result(work_dir: Path) -> Result | None:
 
 
 def paper_cell(backbone: str, scale: int) -> str:
-    """The paper's mAP; MobileNet has the MobileNets paper's and the ShuffleNet authors' numbers."""
+    """The paper's mAP (MobileNet: the MobileNets paper's and the ShuffleNet authors'); rows the paper does not
+    have (the light head) say so."""
+    if backbone not in PAPER_KEYS:
+        return OURS_ONLY
     return ' / '.join(f'{DETECTION_MAP[key][scale]:.1f}' for key in PAPER_KEYS[backbone])
 
 
@@ -127,6 +135,7 @@ def report(work_root: Path) -> str:
              'trainval35k, tested on minival) and ours (configs/<config>[_300].py, results in '
              f'{work_root}/<config name>/).', '', markdown_table(headers, rows), '',
              'MobileNet: the MobileNets paper\'s number / the ShuffleNet authors\' reimplementation.',
+             'Light head: the light-head layout (configs/lighthead/, docs/light_head.md), not in the paper.',
              '* evaluated before the last epoch of its schedule.']
     if sources:
         lines += ['', 'Our numbers come from:'] + sources

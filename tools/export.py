@@ -1,4 +1,4 @@
-"""Export a C4 Faster R-CNN to a standard-op ONNX model (+ JSON sidecar) and check it against PyTorch.
+"""Export a C4 or light-head detector to a standard-op ONNX model (+ JSON sidecar) and check it against PyTorch.
 
 The ONNX model takes one RGB image, float32 (1, 3, H, W) with values 0..255, already resized so that the
 shorter side is the exported scale and the longer side at most 5/3 of it; H and W are dynamic. Normalisation,

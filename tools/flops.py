@@ -19,8 +19,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--groups', type=int, default=3, help='ShuffleNet groups')
     parser.add_argument('--widen-factor', type=float, default=1.0, help='width multiplier')
     parser.add_argument('--config', nargs='+',
-                        help="detector configs, files or mmdet::<path> (default: configs/frcnn_*.py and MMDetection's "
-                             'R50-C4 Faster R-CNN at scales 300 and 600)')
+                        help='detector configs, files or mmdet::<path> (default: configs/frcnn_*.py, '
+                             "configs/lighthead/*.py and MMDetection's R50-C4 Faster R-CNN at scales 300 and 600)")
     parser.add_argument('--shape', type=int, nargs=2, metavar=('H', 'W'),
                         help="input size (default: 224 224 for classifiers; a detector config's own scale on a 640x480 "
                              'image, e.g. 600x800 at scale 600)')

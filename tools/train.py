@@ -14,7 +14,7 @@ from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
 from shufflenet_det.imagenet_init import MissingPretrainedError, require_pretrained_files
-from shufflenet_det.runtime import adapt_to_cpu, close_distributed, load_run_config, trust_own_checkpoints
+from shufflenet_det.runtime import adapt_to_cpu, close_distributed, enable_amp, load_run_config, trust_own_checkpoints
 
 
 def parse_args() -> argparse.Namespace:
@@ -41,8 +41,7 @@ def main() -> None:
     args = parse_args()
     cfg = load_run_config(args.config, args.cfg_options, args.work_dir, args.launcher)
     if args.amp:
-        cfg.optim_wrapper.type = 'AmpOptimWrapper'
-        cfg.optim_wrapper.loss_scale = 'dynamic'
+        enable_amp(cfg)
     if args.auto_scale_lr:
         cfg.auto_scale_lr.enable = True
     if args.resume == 'auto':

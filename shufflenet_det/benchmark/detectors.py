@@ -1,4 +1,4 @@
-"""C4 Faster R-CNN detectors (the project's and MMDetection's R50-C4) as sweep cases, with random weights.
+"""Two-stage detectors as sweep cases: the project's (C4 and light head) and MMDetection's R50-C4, random weights.
 
 Each runs on a real-aspect (4:3) image of the built-in shapes data.
 
@@ -39,12 +39,13 @@ def padded_size(height: int, width: int, divisor: int) -> tuple[int, int]:
 
 
 def detector_case(key: str, name: str, config: str, scale: int) -> Case:
-    """A C4 detector at ``scale`` on a 4:3 image of the built-in shapes data.
+    """A two-stage detector at ``scale`` on a 4:3 image of the built-in shapes data.
 
     Args:
         key: Command-line name of the model.
         name: Display name of the model.
-        config: The project's config stem (``frcnn_shufflenet_2x``) or an ``mmdet::`` config.
+        config: The project's config below ``configs/`` without scale suffix (``frcnn_shufflenet_2x``,
+            ``lighthead/frcnn_lh_mobilenet_v1``) or an ``mmdet::`` config.
         scale: Shorter image side.
     """
     from ..export import prepare_export

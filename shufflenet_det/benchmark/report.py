@@ -123,7 +123,8 @@ def sweep_markdown(rows: list[Row], runtimes: list[str], machine: Machine, warmu
         parts += ['## Classification networks (the paper\'s Table 8 grid)', classifier_table(rows, runtimes, machine)]
     if any(row.kind == ModelKind.DETECTOR for row in rows):
         parts += ['## Detectors (4:3 images resized to the scale)',
-                  'RoIs: boxes the RoI head ran on (test-time RPN keeps at most 300 for the project\'s detectors); '
+                  'RoIs: boxes the RoI head ran on (the test-time RPN keeps at most 300 for the project\'s C4 '
+                  'detectors, 200 for its light-head ones); '
                   'random weights decide how many survive NMS and how many detections come out.',
                   detector_table(rows, runtimes, machine)]
     results = compare_ratios(rows, tolerance)

@@ -27,7 +27,8 @@ class SweepModel:
         key: Command-line name.
         name: Display name (classifiers: the key of :mod:`shufflenet_det.reference`).
         kind: Classifier or detector.
-        config: A detector's config: the project's config stem (without scale suffix) or an ``mmdet::`` config.
+        config: A detector's config: the project's config below ``configs/`` (without scale suffix) or an
+            ``mmdet::`` config.
         torchvision: Whether this is one of torchvision's detectors (it keeps its own settings).
         note: Printed beside the model's rows (settings that differ from the project's detectors).
     """
@@ -53,6 +54,12 @@ MODELS = (
     SweepModel('frcnn-shufflenet-2x', 'Faster R-CNN ShuffleNet 2x (g=3)', DETECTOR, 'frcnn_shufflenet_2x'),
     SweepModel('frcnn-shufflenet-1x', 'Faster R-CNN ShuffleNet 1x (g=3)', DETECTOR, 'frcnn_shufflenet_1x'),
     SweepModel('frcnn-mobilenet-1.0', 'Faster R-CNN MobileNet v1 1.0', DETECTOR, 'frcnn_mobilenet_v1'),
+    SweepModel('frcnn-lh-shufflenet-2x', 'Light-head R-CNN ShuffleNet 2x (g=3)', DETECTOR,
+               'lighthead/frcnn_lh_shufflenet_2x'),
+    SweepModel('frcnn-lh-shufflenet-1x', 'Light-head R-CNN ShuffleNet 1x (g=3)', DETECTOR,
+               'lighthead/frcnn_lh_shufflenet_1x'),
+    SweepModel('frcnn-lh-mobilenet-1.0', 'Light-head R-CNN MobileNet v1 1.0', DETECTOR,
+               'lighthead/frcnn_lh_mobilenet_v1'),
     SweepModel('tv-frcnn-mnv3-320-fpn', 'torchvision Faster R-CNN MobileNetV3-L 320 FPN', DETECTOR, torchvision=True),
     SweepModel('tv-frcnn-mnv3-fpn', 'torchvision Faster R-CNN MobileNetV3-L FPN', DETECTOR, torchvision=True),
     SweepModel('mmdet-frcnn-r50-c4', 'MMDetection Faster R-CNN R50-C4', DETECTOR, MMDET_R50_C4,

@@ -1,4 +1,4 @@
-"""Export an MMDetection C4 Faster R-CNN config + checkpoint to a standard-op ONNX model with a JSON sidecar."""
+"""Export an MMDetection two-stage detector config + checkpoint to a standard-op ONNX model with a JSON sidecar."""
 
 import time
 from collections.abc import Callable
@@ -19,7 +19,8 @@ from ..deploy.spec import INPUT_NAME, OPSET, OUTPUT_NAMES, ModelSpec, write_spec
 from ..imagenet_init import without_pretrained
 from ..project_configs import config_scale, export_name, input_scale_for, load_config
 from ..runtime import trust_own_checkpoints
-from .detector_graph import ExportableFasterRCNN
+from .detector_graph import ExportableFasterRCNN, TwoStageGraph
+from .light_head_graph import ExportableLightHeadRCNN
 from .random_weights import spread_random_detector
 from .standard_ops import check_standard_ops
 
@@ -79,7 +80,7 @@ def sample_images(count: int, input_scale: InputScale, seed: int = 0) -> list[np
     return images
 
 
-def export_onnx(exportable: ExportableFasterRCNN, example: torch.Tensor, path: Path) -> onnx.ModelProto:
+def export_onnx(exportable: TwoStageGraph, example: torch.Tensor, path: Path) -> onnx.ModelProto:
     """Trace ``exportable`` to ONNX (dynamic H and W) and check it uses standard operators only.
 
     Raises:
@@ -118,7 +119,7 @@ class PreparedExport:
 
     detector: torch.nn.Module
     cfg: Config
-    exportable: ExportableFasterRCNN
+    exportable: TwoStageGraph
     input_scale: InputScale
     config_path: str
     checkpoint: str | None
@@ -147,6 +148,17 @@ class PreparedExport:
         return path
 
 
+def exportable_graph(detector: torch.nn.Module) -> TwoStageGraph:
+    """The standard-op graph of ``detector``'s layout: light head (``LightHeadRCNN``) or C4.
+
+    Raises:
+        UnsupportedDetectorError: If the layout has a component without a standard-ONNX form.
+    """
+    if type(detector).__name__ == 'LightHeadRCNN':
+        return ExportableLightHeadRCNN(detector)
+    return ExportableFasterRCNN(detector)
+
+
 def prepare_export(config: str | Path | Config, checkpoint: str | None, scale: int | None = None,
                    config_path: str | None = None) -> PreparedExport:
     """Load ``config`` with ``checkpoint`` and wrap it for export.
@@ -166,7 +178,7 @@ def prepare_export(config: str | Path | Config, checkpoint: str | None, scale: i
     """
     detector, cfg = load_detector(config, checkpoint)
     input_scale = config_scale(cfg) if scale is None else input_scale_for(scale)
-    exportable = ExportableFasterRCNN(detector).eval()
+    exportable = exportable_graph(detector).eval()
     if checkpoint is None:
         spread_random_detector(exportable, [to_model_input(image) for image in sample_images(4, input_scale)])
     return PreparedExport(detector=detector, cfg=cfg, exportable=exportable, input_scale=input_scale,

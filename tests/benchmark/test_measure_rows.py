@@ -8,9 +8,10 @@ from shufflenet_det.benchmark.classifiers import MatrixAdaptiveAvgPool, build_cl
 from shufflenet_det.benchmark.detectors import padded_size
 from shufflenet_det.benchmark.peers import peer_case
 from shufflenet_det.benchmark.sweep import run_sweep
-from shufflenet_det.benchmark.zoo import Setting, find_models, plan
+from shufflenet_det.benchmark.zoo import DETECTOR, Setting, find_models, plan
 from shufflenet_det.complexity import classifier_complexity
 from shufflenet_det.deploy.runner import make_session
+from shufflenet_det.project_configs import config_for
 
 
 def test_plan_crosses_classifiers_with_sizes_and_detectors_with_scales():
@@ -80,3 +81,14 @@ def test_alexnet_exports_where_its_pool_does_not_divide(tmp_path):
     logits = make_session(path, 1).run(None, {'image': image.numpy()})[0]
     with torch.no_grad():
         assert np.allclose(logits, model(image).numpy(), atol=1e-4)
+
+
+def test_light_head_detectors_are_sweep_models_with_their_configs():
+    for key, stem in (('frcnn-lh-shufflenet-2x', 'frcnn_lh_shufflenet_2x'),
+                      ('frcnn-lh-shufflenet-1x', 'frcnn_lh_shufflenet_1x'),
+                      ('frcnn-lh-mobilenet-1.0', 'frcnn_lh_mobilenet_v1')):
+        spec = find_models([key])[0]
+        assert spec.kind == DETECTOR and not spec.torchvision
+        for scale, name in ((300, f'{stem}_300.py'), (600, f'{stem}.py')):
+            path = config_for(spec.config, scale)
+            assert path.is_file() and path.name == name and path.parent.name == 'lighthead'

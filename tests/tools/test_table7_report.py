@@ -95,7 +95,7 @@ def test_rows_name_existing_configs_of_their_backbone_and_weights(backbone, weig
     for scale in SCALES:
         assert config_for(config, scale).is_file()
     cfg = Config.fromfile(str(ROOT / 'configs' / f'{config}.py'))
-    for key, value in BACKBONES[backbone].items():
+    for key, value in BACKBONES[backbone.removesuffix(', light head')].items():
         assert cfg.model.backbone[key] == value
     init_cfg = cfg.model.backbone.get('init_cfg')
     if weights == 'none':

@@ -28,7 +28,9 @@ OP_CATEGORIES = (CONV_1X1_GROUP, CONV_1X1_DENSE, CONV_DEPTHWISE, CONV_OTHER, FUL
                  ACTIVATION, POOLING, CHANNEL_SHUFFLE, ROI_ALIGN, NMS, LAYOUT_REORDER, OTHER, RUNTIME_OVERHEAD)
 
 PART_BACKBONE = 'backbone'
+PART_NECK = 'neck (context enhancement)'
 PART_RPN = 'RPN'
+PART_ATTENTION = 'spatial attention'
 PART_ROI_ALIGN = 'RoIAlign'
 PART_ROI_HEAD = 'RoI head (per-RoI stage, box layers)'
 PART_GLUE = 'pre/post-processing, glue'
@@ -37,13 +39,14 @@ PART_OVERHEAD = 'runtime overhead between ops'
 #: Detector parts by the first component of a module path or node scope (the project's detectors, their
 #: exportable form, and torchvision's detectors).
 DETECTOR_PARTS = {
-    'backbone': PART_BACKBONE,
+    'backbone': PART_BACKBONE, 'neck': PART_NECK, 'attention': PART_ATTENTION,
     'rpn_head': PART_RPN, 'rpn_conv': PART_RPN, 'rpn_cls': PART_RPN, 'rpn_reg': PART_RPN, 'rpn': PART_RPN,
     'roi_head': PART_ROI_HEAD, 'roi_heads': PART_ROI_HEAD, 'shared_head': PART_ROI_HEAD, 'box_pool': PART_ROI_HEAD,
-    'fc_cls': PART_ROI_HEAD, 'fc_reg': PART_ROI_HEAD,
+    'fc_cls': PART_ROI_HEAD, 'fc_reg': PART_ROI_HEAD, 'shared_fcs': PART_ROI_HEAD,
 }
 #: Parts of detectors in report order.
-DETECTOR_PART_ORDER = (PART_BACKBONE, PART_RPN, PART_ROI_ALIGN, PART_ROI_HEAD, PART_GLUE, PART_OVERHEAD)
+DETECTOR_PART_ORDER = (PART_BACKBONE, PART_NECK, PART_RPN, PART_ATTENTION, PART_ROI_ALIGN, PART_ROI_HEAD, PART_GLUE,
+                       PART_OVERHEAD)
 
 #: A ShuffleNet unit's scope (``stage3.4``): the only place its reshapes and transposes come from is the shuffle.
 UNIT_SCOPE = re.compile(r'^stage\d+\.\d+$')
