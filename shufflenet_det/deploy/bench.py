@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from .draw import draw_detections
-from .images import read_image, write_png
+from .images import check_png_path, read_image, write_png
 from .machine import describe_machine
 from .runner import Detections, Detector, PreparedImage
 from .timing import LatencyStats, measure
@@ -135,7 +135,9 @@ def format_report(result: dict, top: int) -> str:
 
 
 def run_bench(args: argparse.Namespace) -> dict:
-    """Load the model, prepare the image, time the runs, and write the requested outputs."""
+    """Check the output paths, load the model, prepare the image, time the runs, and write the requested outputs."""
+    if args.draw:
+        check_png_path(args.draw)
     start = time.perf_counter()
     detector = Detector(args.model, threads=args.threads, sidecar=args.sidecar)
     load_s = time.perf_counter() - start

@@ -10,9 +10,9 @@ import torch
 from mmdet.registry import DATASETS, MODELS
 from mmdet.utils import register_all_modules
 from mmengine.config import Config
-from mmengine.runner import load_checkpoint
 
-from ..runtime import trust_own_checkpoints
+from ..checkpoints import load_weights
+from ..engine import check_arguments, check_detector_channels
 from .detector_graph import ExportableFasterRCNN
 from .random_weights import spread_random_detector
 from .standard_ops import check_standard_ops
@@ -28,6 +28,9 @@ def load_detector(config: str | Path | Config, checkpoint: str | None) -> tuple[
 
     Raises:
         FileNotFoundError: If the config or checkpoint file does not exist.
+        ConfigError: If a component takes no such argument, or the parts' channels differ.
+        CheckpointFileError: If the checkpoint is not a checkpoint or holds code objects.
+        CheckpointMismatchError: If the checkpoint does not fit the detector (its keys are listed).
     """
     if not isinstance(config, Config):
         if not Path(config).is_file():
@@ -36,14 +39,15 @@ def load_detector(config: str | Path | Config, checkpoint: str | None) -> tuple[
     register_all_modules()
     import shufflenet_det.models  # noqa: F401  (registers the backbones and heads)
 
+    check_arguments(config)
     detector = MODELS.build(config.model)
     detector.init_weights()
+    check_detector_channels(detector)
     if checkpoint is not None:
         if not Path(checkpoint).is_file():
             raise FileNotFoundError(f'checkpoint {checkpoint} not found; train one with tools/train.py or pass '
                                     "'random' to export random weights")
-        trust_own_checkpoints(checkpoint)
-        load_checkpoint(detector, checkpoint, map_location='cpu', strict=True)
+        load_weights(detector, checkpoint)
     return detector.eval(), config
 
 

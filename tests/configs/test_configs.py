@@ -10,6 +10,8 @@ from mmdet.registry import MODELS
 from mmdet.testing import demo_mm_inputs
 from mmengine.config import Config
 
+from shufflenet_det.engine import check_arguments
+
 ROOT = Path(__file__).resolve().parents[2]
 CONFIGS = sorted(str(p.relative_to(ROOT)) for p in (ROOT / 'configs').rglob('*.py') if '_base_' not in p.parts)
 # One config per distinct model (the *_300 twins differ only in the data pipeline).
@@ -47,6 +49,10 @@ def test_head_channels_and_strides_come_from_the_backbone(config):
         p.shape for p in getattr(full_backbone, stage_after).parameters()]
     assert not hasattr(backbone, stage_after)  # built once, in the RoI head only
     assert roi_head.bbox_head.in_channels == roi_head.shared_head.out_channels
+
+
+def test_every_component_argument_is_known(config):
+    check_arguments(config)
 
 
 def _backbone_kwargs(config: Config) -> dict:

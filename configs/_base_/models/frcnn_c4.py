@@ -6,8 +6,6 @@
 # freeze the stem and BN statistics as MMDetection does for pretrained backbones.
 _base_ = 'mmdet::_base_/models/faster-rcnn_r50-caffe-c4.py'
 
-custom_imports = dict(imports=['shufflenet_det.models', 'shufflenet_det.datasets'], allow_failed_imports=False)
-
 model = dict(
     # ImageNet weights of both backbones expect RGB input normalised with ImageNet mean and std.
     data_preprocessor=dict(mean=[123.675, 116.28, 103.53], std=[58.395, 57.12, 57.375], bgr_to_rgb=True,
