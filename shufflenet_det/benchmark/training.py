@@ -25,9 +25,9 @@ from mmengine.optim import build_optim_wrapper
 from mmengine.runner import Runner
 
 from ..datasets import ShapesDataset, coco_config_options, write_coco_sized_dataset
+from ..deploy.machine import describe_machine
 from ..runtime import enable_amp
 from ..table import markdown_table
-from .machine import describe_machine
 
 #: Images in COCO train2017 (the papers' trainval35k); MMDetection drops the ~1 % without boxes.
 COCO_TRAIN_IMAGES = 118_287
