@@ -102,8 +102,9 @@ else
   step "building mmcv $MMCV_VERSION with $MMCV_BUILD ops against torch $TORCH_VERSION (once): $BUILD_NOTE"
   $PIP install -q addict mmengine numpy packaging Pillow pyyaml yapf opencv-python
   build_dir=$(mktemp -d)
+  # --no-cache-dir: pip's own wheel cache is keyed by the source only, and would hand back a CPU build.
   env "${BUILD_ENV[@]}" MMCV_WITH_OPS=1 MAX_JOBS="$MAX_JOBS" \
-    $PIP wheel --no-build-isolation --no-deps --no-binary mmcv "mmcv==$MMCV_VERSION" -w "$build_dir"
+    $PIP wheel --no-cache-dir --no-build-isolation --no-deps --no-binary mmcv "mmcv==$MMCV_VERSION" -w "$build_dir"
   mkdir -p "$WHEEL_DIR"
   mv "$build_dir"/mmcv-*.whl "$WHEEL_DIR"/
   rm -rf "$build_dir"
