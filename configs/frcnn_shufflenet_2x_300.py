@@ -1,6 +1,12 @@
-# Faster R-CNN with ShuffleNet v1 2x (g=3) on COCO at input scale 300 (shorter side 300, longer side at most 500).
-# ShuffleNet paper Table 7: 18.7 / 25.0 mAP at 300 / 600.
+# Faster R-CNN (C4) with ShuffleNet v1 2x (g=3) on COCO at input scale 300 (shorter side 300, longer side at most
+# 500), from Megvii's ImageNet weights as in the paper. ShuffleNet paper Table 7: 18.7 / 25.0 mAP at 300 / 600. Stage3
+# (stride 16, 960 channels) feeds the RPN and RoIAlign; Stage4 (1920) runs on every RoI. Convert the downloaded
+# weights first (docs/reproduce.md): python tools/convert_checkpoint.py megvii <file>.
 _base_ = [
-    './_base_/models/frcnn_shufflenet_2x_c4.py', './_base_/datasets/coco_300.py', './_base_/schedules/coco_2x.py',
+    './_base_/pretrained/megvii.py', './_base_/datasets/coco_300.py', './_base_/schedules/coco_2x.py',
     './_base_/default_runtime.py'
 ]
+
+model = dict(
+    backbone=dict(type='ShuffleNetV1', groups=3, widen_factor=2.0, out_indices=(1, ),
+                  init_cfg=dict(checkpoint='checkpoints/shufflenet_v1_2x_g3_megvii.pth')))

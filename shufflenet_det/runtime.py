@@ -50,6 +50,12 @@ def load_run_config(config: str, cfg_options: dict | None, work_dir: str | None,
     return cfg
 
 
+def enable_amp(cfg: Config) -> None:
+    """Train with automatic mixed precision (``--amp``): MMEngine's AMP wrapper with dynamic loss scaling."""
+    cfg.optim_wrapper.type = 'AmpOptimWrapper'
+    cfg.optim_wrapper.loss_scale = 'dynamic'
+
+
 def adapt_to_cpu(cfg: Config, launcher: str) -> None:
     """Let MMEngine's launchers run on machines without a GPU.
 

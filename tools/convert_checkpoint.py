@@ -6,7 +6,7 @@ Sources (where to get each file: docs/reproduce.md):
     timm        timm mobilenetv1_100 / mobilenetv1_125 (pytorch_model.bin or model.safetensors)
 
 The architecture is recognised from the tensors. The result goes to checkpoints/<architecture>.pth (the names the
-configs in configs/pretrained/ use) as {'meta', 'state_dict'} in ClassificationNet's layout (backbone.*, fc.*),
+paper's configs, configs/frcnn_*.py, use) as {'meta', 'state_dict'} in ClassificationNet's layout (backbone.*, fc.*),
 and the backbone and data_preprocessor settings it needs are printed.
 
 Examples:
@@ -37,13 +37,13 @@ def as_config(value: object) -> str:
 
 
 def usage(converted: ConvertedCheckpoint, path: Path) -> str:
-    """The config lines that load ``converted`` from ``path`` into a detector's backbone and shared head."""
+    """The config lines that load ``converted`` from ``path`` into a detector's backbone (and its per-RoI stage)."""
     init_cfg = dict(type='Pretrained', checkpoint=str(path), prefix='backbone.')
     return '\n'.join([
-        'Use it in a detector config (configs/pretrained/ has the paper\'s models; the shared head of the C4 '
-        'layout needs the same backbone dict):',
-        f'    backbone = {as_config({**converted.backbone, "init_cfg": init_cfg})}',
-        f'    model = dict(data_preprocessor={as_config(converted.input_format)}, ...)'])
+        f'Use it in a detector config (configs/frcnn_*.py are the paper\'s models and inherit the input format from '
+        f'configs/_base_/pretrained/{converted.source}.py):',
+        f'    model = dict(data_preprocessor={as_config(converted.input_format)},',
+        f'                 backbone={as_config({**converted.backbone, "init_cfg": init_cfg})})'])
 
 
 def main() -> None:

@@ -12,7 +12,15 @@ import os
 from mmengine.config import DictAction
 
 from shufflenet_det.engine import configure_resume
-from shufflenet_det.runtime import adapt_to_cpu, build_runner, close_distributed, load_run_config, reported_errors
+from shufflenet_det.imagenet_init import require_pretrained_files
+from shufflenet_det.runtime import (
+    adapt_to_cpu,
+    build_runner,
+    close_distributed,
+    enable_amp,
+    load_run_config,
+    reported_errors,
+)
 
 
 def parse_args() -> argparse.Namespace:
@@ -41,11 +49,11 @@ def main() -> None:
     with reported_errors(args.debug):
         cfg = load_run_config(args.config, args.cfg_options, args.work_dir, args.launcher)
         if args.amp:
-            cfg.optim_wrapper.type = 'AmpOptimWrapper'
-            cfg.optim_wrapper.loss_scale = 'dynamic'
+            enable_amp(cfg)
         if args.auto_scale_lr:
             cfg.auto_scale_lr.enable = True
         configure_resume(cfg, args.resume)
+        require_pretrained_files(cfg, args.config)  # MMEngine initialises the weights before it resumes too
         adapt_to_cpu(cfg, args.launcher)
         build_runner(cfg).train()
     close_distributed()

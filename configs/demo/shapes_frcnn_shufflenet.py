@@ -6,15 +6,13 @@ _base_ = [
     '../_base_/default_runtime.py'
 ]
 
-backbone = dict(type='ShuffleNetV1', groups=3, widen_factor=0.5)
 model = dict(
-    backbone=dict(backbone, out_indices=(1, )),
+    backbone=dict(type='ShuffleNetV1', groups=3, widen_factor=0.5, out_indices=(1, )),
     # Small images (stride-16 maps of 8x10): anchors of 16-128 px, a thin RPN and few sampled RoIs.
-    rpn_head=dict(in_channels=240, feat_channels=128, anchor_generator=dict(scales=[1, 2, 4, 8])),
+    rpn_head=dict(feat_channels=128, anchor_generator=dict(scales=[1, 2, 4, 8])),
     roi_head=dict(
-        shared_head=dict(backbone=backbone),
-        bbox_roi_extractor=dict(roi_layer=dict(output_size=7), out_channels=240),
-        bbox_head=dict(in_channels=480, roi_feat_size=4, num_classes=5)),
+        bbox_roi_extractor=dict(roi_layer=dict(output_size=7)),
+        bbox_head=dict(roi_feat_size=4, num_classes=5)),
     train_cfg=dict(
         rpn=dict(sampler=dict(num=128)),
         rpn_proposal=dict(nms_pre=1000, max_per_img=200),

@@ -7,34 +7,9 @@ import numpy as np
 import onnxruntime as ort
 from onnxruntime.capi.onnxruntime_pybind11_state import Fail, InvalidGraph, InvalidProtobuf
 
-from .preprocess import resize_bilinear, resized_size, to_input_tensor, validate_image, validate_input_tensor
-from .spec import ModelSpec, SidecarError, load_spec
-
-OUTPUT_NAMES = ('boxes', 'scores', 'labels')
-
-
-@dataclass(frozen=True)
-class Detections:
-    """Detections of one image, sorted by score (highest first).
-
-    Attributes:
-        boxes: (N, 4) float32 x1, y1, x2, y2 in pixels.
-        scores: (N,) float32.
-        labels: (N,) int64 indices into the model's class list.
-    """
-
-    boxes: np.ndarray
-    scores: np.ndarray
-    labels: np.ndarray
-
-    def __len__(self) -> int:
-        return len(self.scores)
-
-    def to_list(self, classes: tuple[str, ...]) -> list[dict]:
-        """One plain dict per detection (label, class name, score, box), for JSON."""
-        return [{'label': int(label), 'class': classes[label] if 0 <= label < len(classes) else f'#{label}',
-                 'score': float(score), 'box': [float(value) for value in box]}
-                for box, score, label in zip(self.boxes, self.scores, self.labels, strict=True)]
+from .detections import Detections
+from .preprocess import resize_bilinear, to_input_tensor, validate_image, validate_input_tensor
+from .spec import OUTPUT_NAMES, ModelSpec, SidecarError, load_spec
 
 
 @dataclass(frozen=True)
@@ -136,7 +111,7 @@ class Detector:
         """
         validate_image(image)
         height, width = image.shape[:2]
-        input_size = resized_size(height, width, self.spec.scale, self.spec.max_size)
+        input_size = self.spec.input_scale.resized_size(height, width)
         tensor = to_input_tensor(resize_bilinear(image, *input_size))
         return PreparedImage(tensor=tensor, original_size=(height, width), input_size=input_size)
 
@@ -148,7 +123,7 @@ class Detector:
         """
         validate_input_tensor(tensor)
         boxes, scores, labels = self.session.run(list(OUTPUT_NAMES), {self.spec.input_name: tensor})
-        return Detections(boxes=boxes.reshape(-1, 4), scores=scores, labels=labels.astype(np.int64))
+        return Detections.from_arrays(boxes, scores, labels)
 
     def detect(self, image: np.ndarray) -> Detections:
         """Detect objects in an RGB uint8 (H, W, 3) image; boxes are in the image's own pixels.

@@ -27,17 +27,21 @@ def check_detector_channels(detector: nn.Module) -> None:
     parameter = next(detector.parameters(), None)
     image = torch.zeros(1, 3, PROBE_SIZE, PROBE_SIZE, device=parameter.device if parameter is not None else 'cpu')
     with _eval_mode(detector), torch.no_grad():
-        features = tuple(backbone(image))
+        features = _as_tuple(backbone(image))
         source = f'the backbone ({type(backbone).__name__}) outputs'
         neck = getattr(detector, 'neck', None)
         if neck is not None:
             _expect(getattr(neck, 'in_channels', None), [f.shape[1] for f in features], 'model.neck.in_channels',
                     source)
-            features, source = tuple(neck(features)), f'the neck ({type(neck).__name__}) outputs'
+            features, source = _as_tuple(neck(features)), f'the neck ({type(neck).__name__}) outputs'
         channels = sorted({feature.shape[1] for feature in features})
         _expect(getattr(rpn_head, 'in_channels', None), channels[0] if len(channels) == 1 else channels,
                 'model.rpn_head.in_channels', source)
         _check_shared_head(getattr(detector, 'roi_head', None), channels[0], source)
+
+
+def _as_tuple(output: torch.Tensor | tuple | list) -> tuple[torch.Tensor, ...]:
+    return (output, ) if isinstance(output, torch.Tensor) else tuple(output)
 
 
 def _check_shared_head(roi_head: nn.Module | None, channels: int, source: str) -> None:
