@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import torch
+from mmdet.utils import register_all_modules
 from mmengine.model import BaseModel
 from mmengine.runner import Runner
 from torch import nn
@@ -17,6 +18,8 @@ from shufflenet_det.datasets import generate_dataset
 from shufflenet_det.engine import AtomicCheckpointHook
 
 ROOT = Path(__file__).resolve().parents[2]
+
+register_all_modules()  # MMDetection's registries as the default scope, as the tools have them
 
 
 class TinyModel(BaseModel):

@@ -13,6 +13,7 @@ from shufflenet_det.errors import ConfigError
 from shufflenet_det.runtime import load_run_config
 
 DEMO_CONFIG = str(ROOT / 'configs/demo/shapes_frcnn_shufflenet.py')
+MMDET_CONFIG_ROOT = Path(mmdet.__file__).parent / '.mim/configs'
 
 
 @pytest.mark.parametrize('option, message', [
@@ -67,19 +68,19 @@ MMDET_CONFIGS = ('faster_rcnn/faster-rcnn_r50_fpn_1x_coco.py', 'faster_rcnn/fast
 
 @pytest.mark.parametrize('config', MMDET_CONFIGS)
 def test_mmdetection_configs_pass(config):
-    check_arguments(Config.fromfile(str(Path(mmdet.__file__).parent / '.mim/configs' / config)))
+    check_arguments(Config.fromfile(str(MMDET_CONFIG_ROOT / config)))
 
 
 def test_backbone_channels_that_do_not_match_the_rpn_are_named():
-    cfg = Config.fromfile(DEMO_CONFIG)
-    cfg.model.rpn_head.in_channels = 480
-    with pytest.raises(ConfigError, match=r'model.rpn_head.in_channels is 480 but the backbone \(ShuffleNetV1\) '
+    cfg = Config.fromfile(str(MMDET_CONFIG_ROOT / 'faster_rcnn/faster-rcnn_r50-caffe_c4-1x_coco.py'))
+    cfg.model.backbone = dict(type='ShuffleNetV1', groups=3, widen_factor=0.5, out_indices=(1, ))  # 240 channels
+    with pytest.raises(ConfigError, match=r'model.rpn_head.in_channels is 1024 but the backbone \(ShuffleNetV1\) '
                                           r'outputs have 240 channels: set model.rpn_head.in_channels=240'):
         check_detector_channels(MODELS.build(cfg.model))
 
 
 def test_a_hand_written_faster_rcnn_is_checked_too():
-    cfg = Config.fromfile(str(Path(mmdet.__file__).parent / '.mim/configs/faster_rcnn/faster-rcnn_r50_fpn_1x_coco.py'))
+    cfg = Config.fromfile(str(MMDET_CONFIG_ROOT / 'faster_rcnn/faster-rcnn_r50_fpn_1x_coco.py'))
     cfg.model.backbone.depth = 18  # ResNet-18 outputs 64..512 channels; the FPN still expects 256..2048
     with pytest.raises(ConfigError, match=r'model.neck.in_channels is \[256, 512, 1024, 2048\] but the backbone '
                                           r'\(ResNet\) outputs have \[64, 128, 256, 512\] channels'):
