@@ -3,7 +3,7 @@ VENV   ?= .venv
 PYTHON := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: install test test-all lint demo flops sweep clean
+.PHONY: install test test-all lint demo compare flops sweep clean
 
 install: $(STAMP)
 
@@ -23,6 +23,9 @@ lint: install
 
 demo: install
 	$(PYTHON) tools/demo.py
+
+compare: install
+	$(PYTHON) tools/compare.py
 
 flops: install
 	$(PYTHON) tools/flops.py

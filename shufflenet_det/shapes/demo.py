@@ -107,7 +107,7 @@ def run_demo(work_root: Path, configs: tuple[str, ...] = CONFIGS, dataset_root: 
     longer, shorter = input_scale(results[0].trained.runner.cfg)
     print(f'\nShapes val split ({num_val} images, resized to at most {longer}x{shorter}), COCO mAP@[.5:.95] in %, '
           f'at 75 % and 100 % of the schedule; GFLOPs = mult-adds at that size with the test-time proposal count; '
-          f'{platform.machine()}, {torch.get_num_threads()} threads:\n')
+          f'{platform.machine()}, torch threads: {torch.get_num_threads()}:\n')
     print(results_table(results))
     print(f'\ndetections drawn in {picture}')
     return results
