@@ -14,6 +14,8 @@ import torch
 from mmengine.config import Config
 from torch import nn
 
+from .project_configs import TYPICAL_IMAGE, config_scale
+
 
 @dataclass
 class Complexity:
@@ -110,9 +112,9 @@ class DetectorComplexity:
 def detector_complexity(detector: nn.Module, height: int, width: int, num_proposals: int) -> DetectorComplexity:
     """Mult-adds of an MMDetection two-stage detector on one image with ``num_proposals`` RoIs.
 
-    Image-wise work is the backbone, the neck (if any) and the RPN head on a ``height`` x ``width`` input;
-    RoI-wise work is the shared head (if any) and the box head on one RoI feature of the size the RoI extractor
-    produces, multiplied by ``num_proposals``.
+    Image-wise work is the backbone, the neck (if any), the RPN head and a light head's spatial attention on a
+    ``height`` x ``width`` input; RoI-wise work is the shared head (if any) and the box head on one RoI feature
+    of the size the RoI extractor produces, multiplied by ``num_proposals``.
 
     Args:
         detector: A built ``TwoStageDetector`` (for example Faster R-CNN).
@@ -123,10 +125,14 @@ def detector_complexity(detector: nn.Module, height: int, width: int, num_propos
     detector.eval()
     image = torch.zeros(1, 3, height, width)
     image_parts = [detector.backbone, detector.rpn_head] + ([detector.neck] if detector.with_neck else [])
+    # A light-head detector (LightHeadRCNN) feeds the RPN its own hidden features, computed with the attention.
+    light_head = hasattr(detector, 'image_features')
+    if light_head:
+        image_parts.append(detector.attention)
 
     def image_wise() -> None:
-        features = detector.extract_feat(image)
-        detector.rpn_head(features)
+        rpn_input = detector.image_features(image)[0] if light_head else detector.extract_feat(image)
+        detector.rpn_head(rpn_input)
 
     image_mult_adds = measure(detector, image_wise)
     roi_head = detector.roi_head
@@ -149,8 +155,5 @@ def detector_complexity(detector: nn.Module, height: int, width: int, num_propos
 
 
 def config_input_shape(cfg: Config) -> tuple[int, int]:
-    """Input size the config's test pipeline gives a 640x480 image (COCO's most common size)."""
-    resize = next(t for t in cfg.test_dataloader.dataset.pipeline if t['type'] == 'Resize')
-    long_side, short_side = max(resize['scale']), min(resize['scale'])
-    ratio = min(short_side / 480, long_side / 640)
-    return round(480 * ratio), round(640 * ratio)
+    """Input size the config's test pipeline gives COCO's most common image (:data:`TYPICAL_IMAGE`, 480x640)."""
+    return config_scale(cfg).resized_size(*TYPICAL_IMAGE)

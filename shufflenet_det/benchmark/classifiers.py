@@ -1,6 +1,7 @@
-"""Classification networks of the paper's Table 8 as sweep cases: ShuffleNet v1, MobileNet v1, AlexNet."""
+"""Classification networks as sweep cases: ShuffleNet v1, MobileNet v1, and torchvision's reference networks."""
 
 import copy
+from functools import partial
 from pathlib import Path
 
 import torch
@@ -9,24 +10,33 @@ from torch import nn
 
 from .. import reference
 from ..complexity import classifier_complexity
-from .cases import Case
+from ..deploy.spec import OPSET
+from .rows import ModelKind
+from .zoo import Case
 
-#: Opset of the classifier exports (the detectors' exporter uses the same).
-OPSET = 17
+#: torchvision's builders of the reference classifiers, by their name in :mod:`shufflenet_det.reference`
+#: (GoogLeNet without the auxiliary classifiers, which only training uses).
+TORCHVISION_CLASSIFIERS = {
+    'AlexNet': torchvision.models.alexnet,
+    'VGG-16': torchvision.models.vgg16,
+    'GoogLeNet': partial(torchvision.models.googlenet, aux_logits=False, init_weights=True),
+    'ResNet-50': torchvision.models.resnet50,
+}
 
 
 def build_classifier(name: str) -> nn.Module:
-    """The classification network called ``name`` in :mod:`shufflenet_det.reference`, or torchvision's AlexNet.
+    """The classification network called ``name``: one of our backbones or a torchvision reference network.
 
     Weights are random: latency does not depend on their values.
 
     Raises:
-        KeyError: If ``name`` is neither a reference backbone nor ``AlexNet``.
+        KeyError: If ``name`` is neither a backbone of :mod:`shufflenet_det.reference` nor a torchvision one.
     """
-    if name == 'AlexNet':
-        return torchvision.models.alexnet(weights=None).eval()
+    if name in TORCHVISION_CLASSIFIERS:
+        return TORCHVISION_CLASSIFIERS[name](weights=None).eval()
     if name not in reference.CLASSIFIER_BACKBONES:
-        raise KeyError(f'unknown classifier {name!r}; known: AlexNet, {", ".join(reference.CLASSIFIER_BACKBONES)}')
+        known = [*TORCHVISION_CLASSIFIERS, *reference.CLASSIFIER_BACKBONES]
+        raise KeyError(f'unknown classifier {name!r}; known: {", ".join(known)}')
     import shufflenet_det.models  # noqa: F401  (registers the backbones)
     from shufflenet_det.models import ClassificationNet
 
@@ -106,6 +116,6 @@ def classifier_case(key: str, name: str, height: int, width: int) -> Case:
     def export(folder: Path) -> Path:
         return export_classifier(model, image, folder / f'{key}_{height}x{width}.onnx')
 
-    return Case(key=key, name=name, kind='classifier', height=height, width=width, scale=None, model=model,
+    return Case(key=key, name=name, kind=ModelKind.CLASSIFIER, height=height, width=width, scale=None, model=model,
                 torch_run=run, export_onnx=export, onnx_feed={'image': image.numpy()},
                 mult_adds=complexity.mult_adds, params=complexity.params)

@@ -12,8 +12,10 @@ import torchvision
 from torch import nn
 
 from ..complexity import count_params, measure
-from .cases import Case
-from .classifiers import OPSET
+from ..deploy.spec import OPSET
+from ..project_configs import input_scale_for
+from .rows import ModelKind
+from .zoo import Case
 
 #: torchvision builder of each peer, by the peer's command-line key.
 PEER_BUILDERS = {
@@ -47,12 +49,12 @@ def count_peer_rois(model: nn.Module, run: callable) -> int:
 
 def peer_case(key: str, name: str, scale: int) -> Case:
     """The peer ``key`` at ``scale`` on the same 4:3 image as the project's detectors."""
-    from ..export.exporter import max_size_for, sample_images
+    from ..export.exporter import sample_images
 
-    max_size = max_size_for(scale)
+    input_scale = input_scale_for(scale)
     torch.manual_seed(0)
-    model = build_peer(key, scale, max_size)
-    image_rgb = sample_images(1, scale, max_size, seed=1)[0][..., ::-1]
+    model = build_peer(key, scale, input_scale.max_size)
+    image_rgb = sample_images(1, input_scale, seed=1)[0][..., ::-1]
     height, width = image_rgb.shape[:2]
     image = torch.from_numpy(image_rgb.transpose(2, 0, 1).copy()).float() / 255
 
@@ -72,9 +74,7 @@ def peer_case(key: str, name: str, scale: int) -> Case:
         detections = len(run()[0]['boxes'])
         mult_adds = measure(model, run)
     planned = model.rpn._post_nms_top_n['testing']
-    notes = [f'torchvision defaults: {planned} proposals per image, FPN RoI head']
-    if rois != planned:
-        notes.append(f'{rois} of {planned} proposals survived the RPN NMS')
-    return Case(key=key, name=name, kind='detector', height=height, width=width, scale=scale, model=model,
+    return Case(key=key, name=name, kind=ModelKind.DETECTOR, height=height, width=width, scale=scale, model=model,
                 torch_run=run, export_onnx=export, onnx_feed={'image': image.numpy()}, mult_adds=mult_adds,
-                params=count_params(model), rois=rois, detections=detections, notes=notes)
+                params=count_params(model), rois=rois, planned_rois=planned, detections=detections,
+                notes=[f'torchvision defaults: {planned} proposals per image, FPN RoI head'])

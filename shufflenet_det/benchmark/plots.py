@@ -8,10 +8,10 @@ matplotlib.use('Agg')
 import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
 
 from .. import reference  # noqa: E402
-from .machine import Machine  # noqa: E402
-from .sweep import RUNTIME_NAMES, Row  # noqa: E402
+from ..deploy.machine import Machine  # noqa: E402
+from .rows import ModelKind, Row, Runtime  # noqa: E402
 
-RUNTIME_STYLES = {'torch': dict(marker='o', linestyle='-'), 'onnx': dict(marker='s', linestyle='--')}
+RUNTIME_STYLES = {Runtime.TORCH: dict(marker='o', linestyle='-'), Runtime.ONNX: dict(marker='s', linestyle='--')}
 
 
 def measured(rows: list[Row]) -> list[Row]:
@@ -28,7 +28,7 @@ def megapixels(input_label: str) -> float:
 def plot_latency_vs_resolution(rows: list[Row], machine: Machine, path: Path) -> None:
     """Latency against input size: classifiers (with the paper's Table 8 in grey) and detectors side by side."""
     rows = measured(rows)
-    kinds = [kind for kind in ('classifier', 'detector') if any(row.kind == kind for row in rows)]
+    kinds = [kind for kind in ModelKind if any(row.kind == kind for row in rows)]
     figure, axes = plt.subplots(1, max(len(kinds), 1), figsize=(7 * max(len(kinds), 1), 8), squeeze=False)
     for axis, kind in zip(axes[0], kinds, strict=False):
         kind_rows = [row for row in rows if row.kind == kind]
@@ -39,9 +39,9 @@ def plot_latency_vs_resolution(rows: list[Row], machine: Machine, path: Path) ->
                                 if r.model == model and r.runtime == runtime)
                 if series:
                     line, = axis.plot(*zip(*series, strict=True), color=colours.get(model), **style,
-                                      label=f'{model}, {RUNTIME_NAMES[runtime]}')
+                                      label=f'{model}, {runtime.display_name}')
                     colours[model] = line.get_color()
-            paper = reference.TABLE8_LATENCY_MS.get(model) if kind == 'classifier' else None
+            paper = reference.TABLE8_LATENCY_MS.get(model) if kind == ModelKind.CLASSIFIER else None
             if paper:
                 points = sorted((h * w / 1e6, ms) for (h, w), ms in paper.items())
                 axis.plot(*zip(*points, strict=True), color=colours.get(model), alpha=0.35, marker='x',
@@ -69,7 +69,7 @@ def plot_latency_vs_mult_adds(rows: list[Row], machine: Machine, path: Path) -> 
             points = [(r.gflops, r.median_ms) for r in rows if r.model == model and r.runtime == runtime]
             if points:
                 collection = axis.scatter(*zip(*points, strict=True), marker=style['marker'],
-                                          color=colours.get(model), label=f'{model}, {RUNTIME_NAMES[runtime]}')
+                                          color=colours.get(model), label=f'{model}, {runtime.display_name}')
                 colours[model] = collection.get_facecolor()[0]
     axis.set_xscale('log')
     axis.set_yscale('log')

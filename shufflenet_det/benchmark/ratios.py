@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from .. import reference
-from .sweep import Row
+from .rows import ModelKind, Row
 
 #: A measured ratio "holds" when it is within this fraction of the paper's measured ratio.
 DEFAULT_TOLERANCE = 0.25
@@ -94,7 +94,7 @@ def compare_ratios(rows: list[Row], tolerance: float = DEFAULT_TOLERANCE) -> lis
             if model != claim.fast or slow is None:
                 continue
             ratio = slow.median_ms / fast.median_ms
-            paper = claim.paper_measured(place) if fast.kind == 'classifier' else None
+            paper = claim.paper_measured(place) if fast.kind == ModelKind.CLASSIFIER else None
             results.append(RatioResult(
                 claim=claim, input_label=place, runtime=runtime, paper_measured=paper,
                 paper_theoretical=claim.paper_theoretical(), measured=ratio,

@@ -5,10 +5,10 @@ import json
 from pathlib import Path
 
 from .. import reference
+from ..deploy.machine import Machine
 from ..table import markdown_table
-from .machine import Machine
 from .ratios import DEFAULT_TOLERANCE, RatioResult, compare_ratios
-from .sweep import ONNX, RUNTIME_NAMES, TORCH, Row
+from .rows import ModelKind, Row, Runtime
 
 
 def latency_cell(row: Row | None) -> str | None:
@@ -47,13 +47,13 @@ def by_runtime(rows: list[Row]) -> dict[tuple[str, str], dict[str, Row]]:
 
 def runtime_header(runtime: str, machine: Machine) -> str:
     """A latency column header naming the runtime and the architecture it ran on."""
-    return f'{RUNTIME_NAMES[runtime]} ms ({machine.architecture})'
+    return f'{Runtime(runtime).display_name} ms ({machine.architecture})'
 
 
 def classifier_table(rows: list[Row], runtimes: list[str], machine: Machine) -> str:
     """Classification networks: ours per runtime beside the paper's Table 8 (mult-adds and latency)."""
     table_rows = []
-    for (model, input_label), measured in by_runtime([r for r in rows if r.kind == 'classifier']).items():
+    for (model, input_label), measured in by_runtime([r for r in rows if r.kind == ModelKind.CLASSIFIER]).items():
         first = next(iter(measured.values()))
         size = tuple(int(side) for side in input_label.split('x'))
         paper_ms = reference.TABLE8_LATENCY_MS.get(model, {}).get(size)
@@ -71,13 +71,13 @@ def classifier_table(rows: list[Row], runtimes: list[str], machine: Machine) -> 
 def detector_table(rows: list[Row], runtimes: list[str], machine: Machine) -> str:
     """Detectors: latency per runtime, RoIs and detections per runtime, and ONNX Runtime's speed-up."""
     table_rows = []
-    for (model, input_label), measured in by_runtime([r for r in rows if r.kind == 'detector']).items():
+    for (model, input_label), measured in by_runtime([r for r in rows if r.kind == ModelKind.DETECTOR]).items():
         first = next(iter(measured.values()))
         rois = '/'.join(str(measured[r].rois) if r in measured and measured[r].rois is not None else '-'
                         for r in runtimes)
         detections = '/'.join(str(measured[r].detections) if r in measured and measured[r].detections is not None
                               else '-' for r in runtimes)
-        torch_row, onnx_row = measured.get(TORCH), measured.get(ONNX)
+        torch_row, onnx_row = measured.get(Runtime.TORCH), measured.get(Runtime.ONNX)
         speedup = (torch_row.median_ms / onnx_row.median_ms
                    if torch_row and onnx_row and torch_row.median_ms and onnx_row.median_ms else None)
         row = [model, first.scale, input_label, rois, detections, first.gflops or None, first.mparams or None]
@@ -86,7 +86,7 @@ def detector_table(rows: list[Row], runtimes: list[str], machine: Machine) -> st
             row.append(ratio_cell(speedup))
         row.append('; '.join(dict.fromkeys(r.note for r in measured.values() if r.note)) or None)
         table_rows.append(row)
-    names = ' / '.join(RUNTIME_NAMES[runtime] for runtime in runtimes)
+    names = ' / '.join(Runtime(runtime).display_name for runtime in runtimes)
     headers = (['detector', 'scale', 'input', f'RoIs ({names})', f'detections ({names})', 'GFLOPs', 'Mparams']
                + [runtime_header(runtime, machine) for runtime in runtimes]
                + (['ONNX Runtime speed-up over PyTorch'] if len(runtimes) > 1 else []) + ['note'])
@@ -95,7 +95,7 @@ def detector_table(rows: list[Row], runtimes: list[str], machine: Machine) -> st
 
 def ratio_table(results: list[RatioResult], machine: Machine) -> str:
     """The paper's ratios beside ours, with a verdict each."""
-    table_rows = [[result.claim.name, result.input_label, RUNTIME_NAMES[result.runtime],
+    table_rows = [[result.claim.name, result.input_label, Runtime(result.runtime).display_name,
                    ratio_cell(result.paper_measured), ratio_cell(result.paper_theoretical),
                    ratio_cell(result.measured), ratio_cell(result.theoretical), result.verdict]
                   for result in results]
@@ -119,11 +119,12 @@ def sweep_markdown(rows: list[Row], runtimes: list[str], machine: Machine, warmu
         f'(FLOPs as the papers count them) are convolutions and fully connected layers; weights are random.'
         + arm_note,
     ]
-    if any(row.kind == 'classifier' for row in rows):
+    if any(row.kind == ModelKind.CLASSIFIER for row in rows):
         parts += ['## Classification networks (the paper\'s Table 8 grid)', classifier_table(rows, runtimes, machine)]
-    if any(row.kind == 'detector' for row in rows):
+    if any(row.kind == ModelKind.DETECTOR for row in rows):
         parts += ['## Detectors (4:3 images resized to the scale)',
-                  'RoIs: boxes the RoI head ran on (test-time RPN keeps at most 300 for the project\'s detectors); '
+                  'RoIs: boxes the RoI head ran on (the test-time RPN keeps at most 300 for the project\'s C4 '
+                  'detectors, 200 for its light-head ones); '
                   'random weights decide how many survive NMS and how many detections come out.',
                   detector_table(rows, runtimes, machine)]
     results = compare_ratios(rows, tolerance)

@@ -1,79 +1,60 @@
 """Measure latency of models x inputs x runtimes in one process, so every ratio compares like with like."""
 
 import gc
-from dataclasses import asdict, dataclass, fields
+import logging
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 import torch
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from ..deploy.machine import Machine, describe_machine
 from ..deploy.runner import make_session
-from .breakdown_onnx import profile_session, roi_count
-from .cases import Case
-from .onnx_runtime import session_runner
-from .quiet import quiet_build
-from .timing import Latency, time_callable
-from .zoo import Setting, build_case
+from ..deploy.timing import LatencyStats, measure
+from .breakdown.onnx_profile import profile_session, roi_count
+from .rows import ModelKind, Row, Runtime
+from .zoo import Case, Setting, build_case
 
-TORCH = 'torch'
-ONNX = 'onnx'
-#: Display names of the runtimes.
-RUNTIME_NAMES = {TORCH: 'PyTorch eager', ONNX: 'ONNX Runtime'}
+#: Packages whose versions decide the speed of a sweep.
+SWEEP_PACKAGES = ('torch', 'torchvision', 'onnx', 'mmcv', 'mmdet')
 
 
-@dataclass
-class Row:
-    """One measured (or failed) model x input x runtime combination.
-
-    Attributes:
-        model: Display name of the model.
-        key: Command-line name of the model.
-        kind: ``classifier`` or ``detector``.
-        input: ``HxW`` given to the model (detectors: the resized image before padding).
-        scale: Detector input scale, None for classifiers.
-        runtime: ``torch`` or ``onnx``.
-        threads: Threads the runtime had.
-        median_ms: Median latency; None if the row could not be measured.
-        p10_ms: 10th percentile latency.
-        p90_ms: 90th percentile latency.
-        min_ms: Fastest run.
-        runs: Timed runs.
-        gflops: Mult-adds of one inference in billions (detectors: at the RoI count PyTorch ran).
-        mparams: Parameters in millions.
-        rois: RoIs the box head ran on in this runtime (detectors).
-        detections: Detections this runtime returned (detectors).
-        note: Remarks: proposal shortfalls, peer settings, or why the row failed.
-    """
-
-    model: str
-    key: str
-    kind: str
-    input: str
-    scale: int | None
-    runtime: str
-    threads: int
-    median_ms: float | None
-    p10_ms: float | None
-    p90_ms: float | None
-    min_ms: float | None
-    runs: int
-    gflops: float
-    mparams: float
-    rois: int | None
-    detections: int | None
-    note: str
-
-    @classmethod
-    def field_names(cls) -> list[str]:
-        """Column names, in order (the CSV header)."""
-        return [field.name for field in fields(cls)]
-
-    def as_dict(self) -> dict:
-        """The row as a plain dict."""
-        return asdict(self)
+def sweep_machine(threads: int) -> Machine:
+    """This machine, with the versions of the sweep's packages and the instruction set torch dispatches to."""
+    return replace(describe_machine(threads, packages=SWEEP_PACKAGES),
+                   torch_cpu_capability=torch.backends.cpu.get_cpu_capability())
 
 
-def make_row(case: Case, runtime: str, threads: int, latency: Latency | None, rois: int | None,
+@contextmanager
+def quiet_build() -> Iterator[None]:
+    """Silence MMEngine's weight-initialisation log and the exporters' tracer warnings inside the block."""
+    from mmengine.logging import MMLogger
+
+    logger = MMLogger.get_current_instance()
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter('ignore')
+            yield
+    finally:
+        logger.setLevel(level)
+
+
+def case_notes(case: Case, rois: int | None, detections: int | None) -> list[str]:
+    """The case's own notes, plus remarks on a proposal shortfall and on a detector that returned nothing."""
+    notes = list(case.notes)
+    if rois is not None and case.planned_rois is not None and rois != case.planned_rois:
+        notes.append(f'{rois} of {case.planned_rois} proposals survived the RPN NMS')
+    if detections == 0:  # its post-processing then costs less than with real weights
+        notes.append('no detection passed the score threshold (random weights)')
+    return notes
+
+
+def make_row(case: Case, runtime: Runtime, threads: int, latency: LatencyStats | None, rois: int | None,
              detections: int | None, notes: list[str]) -> Row:
     """A result row for ``case`` in ``runtime`` (``latency`` None: not measured, ``notes`` say why)."""
     return Row(model=case.name, key=case.key, kind=case.kind, input=case.input_label, scale=case.scale,
@@ -84,50 +65,62 @@ def make_row(case: Case, runtime: str, threads: int, latency: Latency | None, ro
                note='; '.join(notes))
 
 
-def detection_notes(detections: int | None) -> list[str]:
-    """A remark when a detector returned nothing (its post-processing then costs less than with real weights)."""
-    return ['no detection passed the score threshold (random weights)'] if detections == 0 else []
-
-
-def measure_torch(case: Case, threads: int, warmup: int, runs: int, advance: callable) -> Row:
+def measure_torch(case: Case, threads: int, warmup: int, runs: int, advance: Callable) -> Row:
     """Time the PyTorch call of ``case``."""
     with torch.inference_mode():
-        latency = time_callable(case.torch_run, warmup, runs, advance)
-    return make_row(case, TORCH, threads, latency, case.rois, case.detections,
-                    case.notes + detection_notes(case.detections))
+        latency = measure(case.torch_run, warmup, runs, advance)
+    return make_row(case, Runtime.TORCH, threads, latency, case.rois, case.detections,
+                    case_notes(case, case.rois, case.detections))
 
 
-def measure_onnx(case: Case, threads: int, warmup: int, runs: int, onnx_dir: Path, advance: callable) -> Row:
+def measure_onnx(case: Case, threads: int, warmup: int, runs: int, onnx_dir: Path, advance: Callable) -> Row:
     """Export ``case`` to ONNX and time it in ONNX Runtime (detectors: also count its RoIs and detections)."""
     with quiet_build():
         path = case.export_onnx(onnx_dir)
-    run = session_runner(make_session(path, threads), case.onnx_feed)
-    latency = time_callable(run, warmup, runs, advance)
+    session = make_session(path, threads)
+
+    def run() -> list:
+        return session.run(None, case.onnx_feed)
+
+    latency = measure(run, warmup, runs, advance)
     rois = detections = None
-    notes = [note for note in case.notes if 'proposals survived' not in note]
-    if case.kind == 'detector':
+    notes = []
+    if case.kind == ModelKind.DETECTOR:
         detections = len(run()[0])
         _, nodes_per_run = profile_session(path, case.onnx_feed, threads, 0, 1, onnx_dir / 'profiles')
         rois = roi_count(nodes_per_run[0])
         if case.rois is not None and rois != case.rois:
             notes.append(f'{rois} RoIs here vs {case.rois} in PyTorch')
-        notes += detection_notes(detections)
-    return make_row(case, ONNX, threads, latency, rois, detections, notes)
+    return make_row(case, Runtime.ONNX, threads, latency, rois, detections,
+                    case_notes(case, rois, detections) + notes)
 
 
-def failed_rows(setting: Setting, runtimes: list[str], threads: int, error: Exception) -> list[Row]:
+def failed_rows(setting: Setting, runtimes: list[Runtime], threads: int, error: Exception) -> list[Row]:
     """Rows stating that ``setting`` could not be built, one per runtime."""
-    spec = setting.spec
-    size = f'{setting.size[0]}x{setting.size[1]}' if setting.size else '-'
-    return [Row(model=spec.name, key=spec.key, kind=spec.kind, input=size, scale=setting.scale, runtime=runtime,
-                threads=threads, median_ms=None, p10_ms=None, p90_ms=None, min_ms=None, runs=0, gflops=0.0,
-                mparams=0.0, rois=None, detections=None, note=f'not measured: {type(error).__name__}: {error}')
+    model = setting.model
+    return [Row(model=model.name, key=model.key, kind=model.kind, input=setting.input_label, scale=setting.scale,
+                runtime=runtime, threads=threads, median_ms=None, p10_ms=None, p90_ms=None, min_ms=None, runs=0,
+                gflops=0.0, mparams=0.0, rois=None, detections=None,
+                note=f'not measured: {type(error).__name__}: {error}')
             for runtime in runtimes]
 
 
 def new_progress() -> Progress:
     """The sweep's progress display: one bar for all rows, one for the runs of the current row."""
     return Progress(TextColumn('{task.description}'), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+
+
+def parse_runtimes(runtimes: list[str]) -> list[Runtime]:
+    """``['torch', 'onnx']`` as :class:`Runtime` members.
+
+    Raises:
+        ValueError: Naming the unknown runtimes and the known ones.
+    """
+    known = [runtime.value for runtime in Runtime]
+    unknown = sorted(set(runtimes) - set(known))
+    if unknown:
+        raise ValueError(f'unknown runtime(s) {", ".join(unknown)}; choose from {", ".join(known)}')
+    return [Runtime(runtime) for runtime in runtimes]
 
 
 def run_sweep(settings: list[Setting], runtimes: list[str], threads: int, warmup: int, runs: int, out_dir: Path,
@@ -145,9 +138,7 @@ def run_sweep(settings: list[Setting], runtimes: list[str], threads: int, warmup
         out_dir: The sweep's output folder (ONNX models go to ``onnx/`` in it).
         progress: A progress display to report to; none is shown when omitted.
     """
-    unknown = set(runtimes) - set(RUNTIME_NAMES)
-    if unknown:
-        raise ValueError(f'unknown runtime(s) {", ".join(sorted(unknown))}; choose from {", ".join(RUNTIME_NAMES)}')
+    runtimes = parse_runtimes(runtimes)
     torch.set_num_threads(threads)
     progress = progress or Progress(disable=True)
     onnx_dir = Path(out_dir) / 'onnx'
@@ -164,10 +155,13 @@ def run_sweep(settings: list[Setting], runtimes: list[str], threads: int, warmup
             progress.advance(overall, len(runtimes))
             continue
         for runtime in runtimes:
-            progress.update(current, description=f'{setting.label} {RUNTIME_NAMES[runtime]}', completed=0)
-            advance = lambda: progress.advance(current)  # noqa: E731
+            progress.update(current, description=f'{setting.label} {runtime.display_name}', completed=0)
+
+            def advance(*_: object) -> None:
+                progress.advance(current)
+
             try:
-                if runtime == TORCH:
+                if runtime == Runtime.TORCH:
                     rows.append(measure_torch(case, threads, warmup, runs, advance))
                 else:
                     rows.append(measure_onnx(case, threads, warmup, runs, onnx_dir, advance))
@@ -178,3 +172,31 @@ def run_sweep(settings: list[Setting], runtimes: list[str], threads: int, warmup
         del case
         gc.collect()
     return rows
+
+
+def sweep_and_report(settings: list[Setting], runtimes: list[str], threads: int, warmup: int, runs: int,
+                     out_dir: Path, tolerance: float) -> list[Path]:
+    """Time every setting with a progress display; write CSV, Markdown, machine JSON and plots into ``out_dir``.
+
+    Returns:
+        The written files; the Markdown report is also printed.
+    """
+    from .plots import plot_latency_vs_mult_adds, plot_latency_vs_resolution
+    from .report import sweep_markdown, write_csv, write_machine
+
+    machine = sweep_machine(threads)
+    print(machine.markdown(), flush=True)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with new_progress() as progress:
+        rows = run_sweep(settings, runtimes, threads, warmup, runs, out_dir, progress)
+    markdown = sweep_markdown(rows, runtimes, machine, warmup, runs, tolerance)
+    outputs = [out_dir / name for name in ('sweep.csv', 'sweep.md', 'machine.json', 'latency_vs_resolution.png',
+                                           'latency_vs_mult_adds.png')]
+    write_csv(rows, machine, outputs[0])
+    outputs[1].write_text(markdown)
+    write_machine(machine, outputs[2])
+    plot_latency_vs_resolution(rows, machine, outputs[3])
+    plot_latency_vs_mult_adds(rows, machine, outputs[4])
+    print(markdown)
+    print('written: ' + ', '.join(str(path) for path in outputs))
+    return outputs

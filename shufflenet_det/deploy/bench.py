@@ -18,41 +18,18 @@ from pathlib import Path
 
 import numpy as np
 
+from .arguments import non_negative_int, parse_size, positive_int
+from .detections import Detections
 from .draw import draw_detections
-from .images import read_image, write_png
-from .machine import describe_machine
-from .runner import Detections, Detector, PreparedImage
-from .timing import LatencyStats, measure
+from .images import check_png_path, read_image, write_png
+from .machine import Machine, describe_machine
+from .runner import Detector, PreparedImage
+from .timing import LatencyStats, measure, print_progress
 
-RESULT_FORMAT = 'shufflenet-det-bench/1'
+#: Format of the ``--json`` result (2: the machine's package versions under ``versions``).
+RESULT_FORMAT = 'shufflenet-det-bench/2'
 DEFAULT_SIZE = (480, 640)
 DRAW_MIN_SCORE = 0.3
-
-
-def parse_size(text: str) -> tuple[int, int]:
-    """``'480x640'`` -> (480, 640) (height x width).
-
-    Raises:
-        argparse.ArgumentTypeError: If ``text`` is not two positive integers joined by ``x``.
-    """
-    parts = text.lower().split('x')
-    if len(parts) != 2 or not all(part.isdigit() and int(part) > 0 for part in parts):
-        raise argparse.ArgumentTypeError(f'size must be HEIGHTxWIDTH in pixels, e.g. 480x640; got {text!r}')
-    return int(parts[0]), int(parts[1])
-
-
-def positive_int(text: str) -> int:
-    """An integer >= 1 (argparse type)."""
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f'expected an integer >= 1, got {text!r}')
-    return int(text)
-
-
-def non_negative_int(text: str) -> int:
-    """An integer >= 0 (argparse type)."""
-    if not text.isdigit():
-        raise argparse.ArgumentTypeError(f'expected an integer >= 0, got {text!r}')
-    return int(text)
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -88,7 +65,7 @@ def noise_image(height: int, width: int, seed: int = 0) -> np.ndarray:
 
 
 def bench_result(detector: Detector, prepared: PreparedImage, detections: Detections, stats: LatencyStats,
-                 image_name: str | None, load_s: float, machine: dict) -> dict:
+                 image_name: str | None, load_s: float, machine: Machine) -> dict:
     """Everything a run found and measured, as plain data (the ``--json`` output)."""
     spec = detector.spec
     return {
@@ -101,7 +78,7 @@ def bench_result(detector: Detector, prepared: PreparedImage, detections: Detect
         'detections': detections.to_list(spec.classes),
         'timing': {'what': 'onnxruntime session.run on the prepared input tensor', 'load_s': load_s,
                    **stats.to_dict()},
-        'machine': machine,
+        'machine': machine.to_dict(),
     }
 
 
@@ -114,10 +91,11 @@ def format_report(result: dict, top: int) -> str:
         f'model       {Path(model["path"]).name}: scale {model["scale"]}, longer side <= {model["max_size"]}, '
         f'{model["num_proposals"]} proposals per image, {len(model["classes"])} classes',
         f'machine     {machine["label"]}; {machine["usable_cpus"]} of {machine["logical_cpus"]} CPUs usable'
-        + (f', governor {machine["governor"]}' if machine['governor'] else ''),
+        + (f', governor {machine["governor"]}' if machine['governor'] else '')
+        + f'; onnxruntime {machine["versions"]["onnxruntime"]}',
         f'input       {source["image"] or "noise image"} {height}x{width} -> model input {input_height}x{input_width}',
         f'latency     median {timing["median_ms"]:.2f} ms, p90 {timing["p90_ms"]:.2f} ms, min {timing["min_ms"]:.2f} ms'
-        f' ({timing["runs"]} timed runs after {timing["warmup"]} warm-up; {machine["intra_op_threads"]} intra-op, '
+        f' ({timing["runs"]} timed runs after {timing["warmup"]} warm-up; {machine["threads"]} intra-op, '
         f'1 inter-op thread; model load {timing["load_s"]:.2f} s)',
         f'detections  {len(result["detections"])} (score >= {model["score_threshold"]}, at most '
         f'{model["max_detections"]}), boxes in original image pixels',
@@ -135,7 +113,9 @@ def format_report(result: dict, top: int) -> str:
 
 
 def run_bench(args: argparse.Namespace) -> dict:
-    """Load the model, prepare the image, time the runs, and write the requested outputs."""
+    """Check the output paths, load the model, prepare the image, time the runs, and write the requested outputs."""
+    if args.draw:
+        check_png_path(args.draw)
     start = time.perf_counter()
     detector = Detector(args.model, threads=args.threads, sidecar=args.sidecar)
     load_s = time.perf_counter() - start
@@ -143,7 +123,7 @@ def run_bench(args: argparse.Namespace) -> dict:
     prepared = detector.prepare(image)
     print(f'timing {args.warmup} warm-up + {args.runs} runs at {prepared.input_size[0]}x{prepared.input_size[1]}, '
           f'{args.threads} thread(s)', file=sys.stderr)
-    stats = measure(lambda: detector.run_tensor(prepared.tensor), args.warmup, args.runs, progress=True)
+    stats = measure(lambda: detector.run_tensor(prepared.tensor), args.warmup, args.runs, print_progress(args.warmup))
     detections = prepared.to_original(detector.run_tensor(prepared.tensor))
     machine = describe_machine(args.threads, emulated=args.emulated)
     result = bench_result(detector, prepared, detections, stats, args.image, load_s, machine)

@@ -12,34 +12,27 @@ FAIL, 2 on unusable input.
 import argparse
 import json
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from .bench import RESULT_FORMAT
+from .detections import DetectionMatch, Detections, MatchTolerance, match_detections
 
 DEFAULT_BOX_TOL = 0.05
 DEFAULT_SCORE_TOL = 1e-4
 
 
-@dataclass
+@dataclass(frozen=True)
 class Comparison:
     """Outcome of comparing two runs' detections.
 
     Attributes:
-        count_a: Detections of the first run.
-        count_b: Detections of the second run.
-        matched: Detections of the first run with a partner in the second.
-        max_box_error: Largest box coordinate difference among matched pairs (pixels).
-        max_score_error: Largest score difference among matched pairs.
+        match: How the first run's detections were matched in the second.
         problems: What disagrees, one line each.
     """
 
-    count_a: int
-    count_b: int
-    matched: int = 0
-    max_box_error: float = 0.0
-    max_score_error: float = 0.0
-    problems: list[str] = field(default_factory=list)
+    match: DetectionMatch
+    problems: tuple[str, ...]
 
     @property
     def passed(self) -> bool:
@@ -47,50 +40,36 @@ class Comparison:
         return not self.problems
 
 
-def _box_error(a: dict, b: dict) -> float:
-    return max(abs(x - y) for x, y in zip(a['box'], b['box'], strict=True))
-
-
 def compare_detections(first: list[dict], second: list[dict], box_tol: float = DEFAULT_BOX_TOL,
                        score_tol: float = DEFAULT_SCORE_TOL) -> Comparison:
-    """Match every detection of ``first`` to its own detection of ``second`` (greedily, in score order).
+    """Match every detection of ``first`` to its own detection of ``second``.
 
     Args:
-        first: Detections as the benchmark's JSON lists them (``label``, ``score``, ``box``).
+        first: Detections as the benchmark's JSON lists them (``label``, ``score``, ``box``), highest score first.
         second: The other run's detections.
         box_tol: Largest allowed difference of any box coordinate, in pixels.
         score_tol: Largest allowed score difference.
     """
-    comparison = Comparison(count_a=len(first), count_b=len(second))
-    if len(first) != len(second):
-        comparison.problems.append(f'detection counts differ: {len(first)} vs {len(second)}')
-    unused = list(range(len(second)))
-    for index, detection in enumerate(first):
-        candidates = [j for j in unused if second[j]['label'] == detection['label']
-                      and abs(second[j]['score'] - detection['score']) <= score_tol
-                      and _box_error(detection, second[j]) <= box_tol]
-        if not candidates:
-            comparison.problems.append(
-                f'detection {index} ({detection.get("class", detection["label"])}, score {detection["score"]:.5f}, '
-                f'box {[round(v, 2) for v in detection["box"]]}) has no partner within the tolerances')
-            continue
-        partner = min(candidates, key=lambda j: _box_error(detection, second[j]))
-        unused.remove(partner)
-        comparison.matched += 1
-        comparison.max_box_error = max(comparison.max_box_error, _box_error(detection, second[partner]))
-        comparison.max_score_error = max(comparison.max_score_error,
-                                         abs(second[partner]['score'] - detection['score']))
-    return comparison
+    match = match_detections(Detections.from_list(first), Detections.from_list(second),
+                             MatchTolerance(score=score_tol, box=box_tol))
+    problems = [f'detection counts differ: {len(first)} vs {len(second)}'] if len(first) != len(second) else []
+    for index in match.unmatched:
+        detection = first[index]
+        problems.append(f'detection {index} ({detection.get("class", detection["label"])}, score '
+                        f'{detection["score"]:.5f}, box {[round(v, 2) for v in detection["box"]]}) has no partner '
+                        'within the tolerances')
+    return Comparison(match=match, problems=tuple(problems))
 
 
 def compare_results(first: dict, second: dict, box_tol: float = DEFAULT_BOX_TOL,
                     score_tol: float = DEFAULT_SCORE_TOL) -> Comparison:
     """Compare two benchmark results: the same model input size and the same detections."""
     comparison = compare_detections(first['detections'], second['detections'], box_tol, score_tol)
-    if first['input']['input_size'] != second['input']['input_size']:
-        comparison.problems.insert(0, f'model input sizes differ: {first["input"]["input_size"]} vs '
-                                      f'{second["input"]["input_size"]} (not the same image?)')
-    return comparison
+    if first['input']['input_size'] == second['input']['input_size']:
+        return comparison
+    size_problem = (f'model input sizes differ: {first["input"]["input_size"]} vs {second["input"]["input_size"]} '
+                    '(not the same image?)')
+    return Comparison(match=comparison.match, problems=(size_problem, ) + comparison.problems)
 
 
 def load_result(path: str | Path) -> dict:
@@ -117,7 +96,7 @@ def timing_line(result: dict) -> str:
     if machine.get('emulated'):
         return (f'{figure} -- EMULATED ({machine["emulated"]}): not an {machine["architecture"]} timing, shows only '
                 'that the run finished')
-    return f'{figure} on {machine["cpu"]} ({machine["architecture"]}), {machine["intra_op_threads"]} thread(s)'
+    return f'{figure} on {machine["cpu"]} ({machine["architecture"]}), {machine["threads"]} thread(s)'
 
 
 def report(first: dict, second: dict, comparison: Comparison, box_tol: float, score_tol: float) -> str:
@@ -125,11 +104,12 @@ def report(first: dict, second: dict, comparison: Comparison, box_tol: float, sc
     lines = []
     for name, result in (('A', first), ('B', second)):
         machine = result['machine']
-        lines.append(f'{name}: {machine["architecture"]}, onnxruntime {machine["onnxruntime"]}, numpy '
-                     f'{machine["numpy"]}: {len(result["detections"])} detections; {timing_line(result)}')
-    lines.append(f'matched {comparison.matched}/{comparison.count_a}; max box difference '
-                 f'{comparison.max_box_error:.2e} px (tolerance {box_tol}), max score difference '
-                 f'{comparison.max_score_error:.2e} (tolerance {score_tol})')
+        versions = machine['versions']
+        lines.append(f'{name}: {machine["architecture"]}, onnxruntime {versions["onnxruntime"]}, numpy '
+                     f'{versions["numpy"]}: {len(result["detections"])} detections; {timing_line(result)}')
+    match = comparison.match
+    lines.append(f'matched {match.matched}/{match.considered}; max box difference {match.max_box_error:.2e} px '
+                 f'(tolerance {box_tol}), max score difference {match.max_score_error:.2e} (tolerance {score_tol})')
     lines.extend(f'  {problem}' for problem in comparison.problems)
     verdict = 'PASS: same detections' if comparison.passed else 'FAIL: the detections differ'
     lines.append(verdict)

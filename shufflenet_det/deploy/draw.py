@@ -2,8 +2,8 @@
 
 import numpy as np
 
+from .detections import Detections, class_name
 from .preprocess import validate_image
-from .runner import Detections
 
 #: One colour per class (cycled), chosen to stay visible on light and dark backgrounds.
 PALETTE = np.array([[230, 25, 75], [60, 180, 75], [255, 225, 25], [0, 130, 200], [245, 130, 48], [145, 30, 180],
@@ -38,8 +38,7 @@ def _write_captions(image: np.ndarray, detections: Detections, classes: tuple[st
     canvas = Image.fromarray(image)
     pen = ImageDraw.Draw(canvas)
     for box, score, label in zip(detections.boxes, detections.scores, detections.labels, strict=True):
-        name = classes[label] if 0 <= label < len(classes) else f'#{label}'
-        pen.text((float(box[0]) + 3, max(float(box[1]) - 11, 0)), f'{name} {score:.2f}',
+        pen.text((float(box[0]) + 3, max(float(box[1]) - 11, 0)), f'{class_name(classes, int(label))} {score:.2f}',
                  fill=tuple(int(c) for c in class_colour(int(label))))
     return np.asarray(canvas)
 
@@ -52,7 +51,7 @@ def draw_detections(image: np.ndarray, detections: Detections, classes: tuple[st
     """
     canvas = validate_image(image).copy()
     keep = detections.scores >= min_score
-    shown = Detections(boxes=detections.boxes[keep], scores=detections.scores[keep], labels=detections.labels[keep])
+    shown = detections.select(keep)
     for box, label in zip(shown.boxes, shown.labels, strict=True):
         draw_box(canvas, box, class_colour(int(label)))
     return _write_captions(canvas, shown, classes)

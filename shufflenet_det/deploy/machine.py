@@ -1,7 +1,9 @@
-"""Describe the device a benchmark ran on (CPU, board, cores, governor, runtime versions), with the stdlib only."""
+"""Describe the machine a benchmark ran on (CPU, board, cores, governor, runtime versions), without torch."""
 
+import importlib.metadata
 import os
 import platform
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +24,7 @@ ARM_IMPLEMENTER = '0x41'
 BOARD_FILES = ('/proc/device-tree/model', '/sys/firmware/devicetree/base/model',
                '/sys/devices/virtual/dmi/id/product_name')
 GOVERNOR_FILE = '/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor'
+ARM_ARCHITECTURES = ('aarch64', 'arm64', 'armv7l', 'armv8l')
 
 
 def read_cpuinfo(path: str | Path = '/proc/cpuinfo') -> list[dict[str, str]]:
@@ -74,30 +77,87 @@ def _first_readable(paths: tuple[str, ...]) -> str | None:
     return None
 
 
-def describe_machine(threads: int, emulated: str | None = None) -> dict:
-    """Where a run happens, as plain data for the benchmark's output.
+def package_versions(names: tuple[str, ...]) -> dict[str, str]:
+    """Installed versions of the distributions ``names`` (those not installed are left out)."""
+    versions = {}
+    for name in names:
+        try:
+            versions[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            continue
+    return versions
 
-    Args:
-        threads: ONNX Runtime intra-op threads of the run.
+
+@dataclass(frozen=True)
+class Machine:
+    """The hardware and software a run happened on, so that every figure carries its origin.
+
+    Attributes:
+        cpu: CPU model (x86 model name, or ARM core names from their part numbers).
+        architecture: Machine architecture (``x86_64``, ``aarch64``, ...).
+        board: Board or instance name (device tree, DMI), or None.
+        logical_cpus: Logical CPUs of the machine.
+        usable_cpus: Logical CPUs this process may run on (its affinity mask).
+        governor: CPU frequency governor, or None.
+        system: Operating system and kernel.
+        python: Python version.
+        threads: Intra-op threads each runtime was given (one inter-op thread, sequential execution).
         emulated: How the CPU is emulated (e.g. ``'qemu-user 7.2 on x86_64'``), or None on real hardware. An
             emulated run's timings are not timings of the emulated CPU.
+        versions: Versions of the packages that decide the speed (onnxruntime and numpy at least).
+        torch_cpu_capability: The vector instruction set torch dispatches to (``AVX512``, ...), when torch ran.
+    """
 
-    Returns:
-        ``cpu``, ``architecture``, ``board`` (or None), ``logical_cpus``, ``usable_cpus``, ``governor`` (or None),
-        ``system``, ``python``, ``onnxruntime``, ``numpy``, ``intra_op_threads``, ``inter_op_threads``,
-        ``emulated`` and ``label`` (one line naming it all).
+    cpu: str
+    architecture: str
+    board: str | None
+    logical_cpus: int
+    usable_cpus: int
+    governor: str | None
+    system: str
+    python: str
+    threads: int
+    emulated: str | None = None
+    versions: dict[str, str] = field(default_factory=dict)
+    torch_cpu_capability: str | None = None
+
+    @property
+    def is_arm(self) -> bool:
+        """Whether the CPU is an ARM CPU."""
+        return self.architecture.lower() in ARM_ARCHITECTURES
+
+    @property
+    def label(self) -> str:
+        """One line naming the CPU, architecture, board or emulation, and threads (table headers, plot titles)."""
+        where = [f'EMULATED by {self.emulated}, not a real {self.architecture} CPU'] if self.emulated else []
+        where += [self.board] if self.board and not self.emulated else []
+        plural = 's' if self.threads != 1 else ''
+        return f'{self.cpu} ({"; ".join([self.architecture] + where)}), {self.threads} thread{plural}'
+
+    def to_dict(self) -> dict:
+        """The description as plain data (for JSON), with its label."""
+        return {**asdict(self), 'label': self.label, 'is_arm': self.is_arm}
+
+    def markdown(self) -> str:
+        """A few Markdown lines stating the machine and the runtime versions."""
+        versions = ', '.join(f'{name} {version}' for name, version in self.versions.items())
+        capability = f'; torch CPU capability {self.torch_cpu_capability}' if self.torch_cpu_capability else ''
+        return (f'Machine: **{self.label}**; {self.usable_cpus} of {self.logical_cpus} logical CPUs usable; '
+                f'{self.system}; Python {self.python}{capability}.\n'
+                f'Runtimes: {versions}.')
+
+
+def describe_machine(threads: int, emulated: str | None = None, packages: tuple[str, ...] = ()) -> Machine:
+    """Describe this machine for a run that gives each runtime ``threads`` threads.
+
+    Args:
+        threads: Intra-op threads of the run.
+        emulated: How the CPU is emulated, or None on real hardware.
+        packages: Distributions whose versions to record besides onnxruntime and numpy (torch, mmcv, ...).
     """
     usable = len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else os.cpu_count() or 1
-    cpu = cpu_model(read_cpuinfo())
-    architecture = platform.machine()
-    machine = {
-        'cpu': cpu, 'architecture': architecture, 'board': _first_readable(BOARD_FILES),
-        'logical_cpus': os.cpu_count() or 1, 'usable_cpus': usable, 'governor': _first_readable((GOVERNOR_FILE, )),
-        'system': f'{platform.system()} {platform.release()}', 'python': platform.python_version(),
-        'onnxruntime': ort.__version__, 'numpy': np.__version__, 'intra_op_threads': threads, 'inter_op_threads': 1,
-        'emulated': emulated,
-    }
-    plural = 's' if threads != 1 else ''
-    where = f'EMULATED by {emulated}, not a real {architecture} CPU' if emulated else (machine['board'] or 'native')
-    machine['label'] = f'{cpu} ({architecture}; {where}), onnxruntime {ort.__version__}, {threads} thread{plural}'
-    return machine
+    return Machine(cpu=cpu_model(read_cpuinfo()), architecture=platform.machine(), board=_first_readable(BOARD_FILES),
+                   logical_cpus=os.cpu_count() or 1, usable_cpus=usable, governor=_first_readable((GOVERNOR_FILE, )),
+                   system=f'{platform.system()} {platform.release()}', python=platform.python_version(),
+                   threads=threads, emulated=emulated,
+                   versions={'onnxruntime': ort.__version__, 'numpy': np.__version__, **package_versions(packages)})

@@ -1,5 +1,7 @@
 """Image checks and the keep-ratio resize that turn an RGB image into the exported model's input tensor."""
 
+from dataclasses import dataclass
+
 import numpy as np
 
 CHANNELS = 3
@@ -57,9 +59,38 @@ def resized_size(height: int, width: int, scale: int, max_size: int) -> tuple[in
 
     The factor is ``min(scale / shorter side, max_size / longer side)`` and each side becomes
     ``int(side * factor + 0.5)``.
+
+    Raises:
+        ValueError: If the image is so elongated that its shorter side would shrink to 0 pixels.
     """
     factor = min(scale / min(height, width), max_size / max(height, width))
-    return int(height * factor + 0.5), int(width * factor + 0.5)
+    size = int(height * factor + 0.5), int(width * factor + 0.5)
+    if min(size) < 1:
+        raise ValueError(f'image {height}x{width} is too elongated for this model: with the longer side limited to '
+                         f'{max_size} px its shorter side would become {min(size)} px; crop it into parts whose '
+                         f'sides differ by less than {max_size * 2}:1')
+    return size
+
+
+@dataclass(frozen=True)
+class InputScale:
+    """The input scale of a detector: MMDetection's keep-ratio resize to a shorter side and a longer-side limit.
+
+    Attributes:
+        scale: Shorter image side after resizing (300 or 600 in the paper).
+        max_size: Limit of the longer image side (500 or 1000 in the paper).
+    """
+
+    scale: int
+    max_size: int
+
+    def __post_init__(self) -> None:
+        if not 0 < self.scale <= self.max_size:
+            raise ValueError(f'need 0 < scale <= max_size, got scale {self.scale}, max_size {self.max_size}')
+
+    def resized_size(self, height: int, width: int) -> tuple[int, int]:
+        """(height, width) of a ``height`` x ``width`` image after the resize (see :func:`resized_size`)."""
+        return resized_size(height, width, self.scale, self.max_size)
 
 
 #: OpenCV's fixed-point bilinear resize of uint8 images: weights in units of 1/2048 (INTER_RESIZE_COEF_BITS).

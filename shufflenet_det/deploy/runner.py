@@ -5,35 +5,11 @@ from pathlib import Path
 
 import numpy as np
 import onnxruntime as ort
+from onnxruntime.capi.onnxruntime_pybind11_state import Fail, InvalidGraph, InvalidProtobuf
 
-from .preprocess import resize_bilinear, resized_size, to_input_tensor, validate_image, validate_input_tensor
-from .spec import ModelSpec, SidecarError, load_spec
-
-OUTPUT_NAMES = ('boxes', 'scores', 'labels')
-
-
-@dataclass(frozen=True)
-class Detections:
-    """Detections of one image, sorted by score (highest first).
-
-    Attributes:
-        boxes: (N, 4) float32 x1, y1, x2, y2 in pixels.
-        scores: (N,) float32.
-        labels: (N,) int64 indices into the model's class list.
-    """
-
-    boxes: np.ndarray
-    scores: np.ndarray
-    labels: np.ndarray
-
-    def __len__(self) -> int:
-        return len(self.scores)
-
-    def to_list(self, classes: tuple[str, ...]) -> list[dict]:
-        """One plain dict per detection (label, class name, score, box), for JSON."""
-        return [{'label': int(label), 'class': classes[label] if 0 <= label < len(classes) else f'#{label}',
-                 'score': float(score), 'box': [float(value) for value in box]}
-                for box, score, label in zip(self.boxes, self.scores, self.labels, strict=True)]
+from .detections import Detections
+from .preprocess import resize_bilinear, to_input_tensor, validate_image, validate_input_tensor
+from .spec import OUTPUT_NAMES, ModelSpec, SidecarError, load_spec
 
 
 @dataclass(frozen=True)
@@ -110,6 +86,7 @@ class Detector:
 
     Raises:
         FileNotFoundError: If the model does not exist.
+        ValueError: If the model file is not an ONNX model ONNX Runtime can load.
         SidecarError: If the sidecar is missing, invalid or belongs to another model.
     """
 
@@ -119,18 +96,22 @@ class Detector:
             raise FileNotFoundError(f'model {self.model_path} not found (export one with tools/export.py)')
         self.spec = load_spec(self.model_path, sidecar)
         self.threads = threads
-        self.session = make_session(self.model_path, threads)
+        try:
+            self.session = make_session(self.model_path, threads)
+        except (InvalidProtobuf, InvalidGraph, Fail) as error:
+            raise ValueError(f'model {self.model_path} is not a loadable ONNX model ({str(error).split(" : ")[-1]}); '
+                             'pass the .onnx file tools/export.py wrote') from None
         check_model_matches(self.session, self.spec, f'model {self.model_path}')
 
     def prepare(self, image: np.ndarray) -> PreparedImage:
         """Validate an RGB uint8 (H, W, 3) image and resize it to the model's scale.
 
         Raises:
-            ValueError: If the image has the wrong rank, dtype or channel count.
+            ValueError: If the image has the wrong rank, dtype or channel count, or is too elongated to resize.
         """
         validate_image(image)
         height, width = image.shape[:2]
-        input_size = resized_size(height, width, self.spec.scale, self.spec.max_size)
+        input_size = self.spec.input_scale.resized_size(height, width)
         tensor = to_input_tensor(resize_bilinear(image, *input_size))
         return PreparedImage(tensor=tensor, original_size=(height, width), input_size=input_size)
 
@@ -142,7 +123,7 @@ class Detector:
         """
         validate_input_tensor(tensor)
         boxes, scores, labels = self.session.run(list(OUTPUT_NAMES), {self.spec.input_name: tensor})
-        return Detections(boxes=boxes.reshape(-1, 4), scores=scores, labels=labels.astype(np.int64))
+        return Detections.from_arrays(boxes, scores, labels)
 
     def detect(self, image: np.ndarray) -> Detections:
         """Detect objects in an RGB uint8 (H, W, 3) image; boxes are in the image's own pixels.

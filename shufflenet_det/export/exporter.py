@@ -1,6 +1,8 @@
-"""Export an MMDetection C4 Faster R-CNN config + checkpoint to a standard-op ONNX model with a JSON sidecar."""
+"""Export an MMDetection two-stage detector config + checkpoint to a standard-op ONNX model with a JSON sidecar."""
 
-import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import mmcv
@@ -10,43 +12,47 @@ import torch
 from mmdet.registry import DATASETS, MODELS
 from mmdet.utils import register_all_modules
 from mmengine.config import Config
-from mmengine.runner import load_checkpoint
 
+from ..checkpoints import load_weights
+from ..deploy.preprocess import InputScale
+from ..deploy.spec import INPUT_NAME, OPSET, OUTPUT_NAMES, ModelSpec, write_spec
+from ..engine import check_arguments, check_detector_channels
 from ..imagenet_init import without_pretrained
-from ..runtime import trust_own_checkpoints
-from .detector_graph import ExportableFasterRCNN
+from ..project_configs import config_scale, export_name, input_scale_for, load_config
+from .detector_graph import ExportableFasterRCNN, TwoStageGraph
+from .light_head_graph import ExportableLightHeadRCNN
 from .random_weights import spread_random_detector
 from .standard_ops import check_standard_ops
-
-OPSET = 17
-SIDECAR_FORMAT = 'shufflenet-det-onnx/1'
-#: Longer-side limit per unit of shorter side: MMDetection's (1000, 600) and (500, 300) scales.
-MAX_SIZE_RATIO = 5 / 3
 
 
 def load_detector(config: str | Path | Config, checkpoint: str | None) -> tuple[torch.nn.Module, Config]:
     """Build the detector of ``config`` in eval mode and load ``checkpoint`` (None: random weights).
 
+    ``config`` is a config file, an ``mmdet::<path>`` name of MMDetection's packaged configs, or a loaded config.
+
     Raises:
         FileNotFoundError: If the config or checkpoint file does not exist.
+        ConfigError: If a component takes no such argument, or the parts' channels differ.
+        CheckpointFileError: If the checkpoint is not a checkpoint or holds code objects.
+        CheckpointMismatchError: If the checkpoint does not fit the detector (its keys are listed).
     """
     if not isinstance(config, Config):
-        if not Path(config).is_file():
-            raise FileNotFoundError(f'config {config} not found')
-        config = Config.fromfile(str(config))
+        config = load_config(config)
     register_all_modules()
     import shufflenet_det.models  # noqa: F401  (registers the backbones and heads)
 
+    check_arguments(config)
     if checkpoint is None:
         detector = MODELS.build(without_pretrained(config.model))
         detector.init_weights()
+        check_detector_channels(detector)
     else:
-        detector = MODELS.build(config.model)  # the checkpoint sets every weight (strict loading)
         if not Path(checkpoint).is_file():
             raise FileNotFoundError(f'checkpoint {checkpoint} not found; train one with tools/train.py or pass '
                                     "'random' to export random weights")
-        trust_own_checkpoints(checkpoint)
-        load_checkpoint(detector, checkpoint, map_location='cpu', strict=True)
+        detector = MODELS.build(config.model)  # the checkpoint sets every weight (strict loading)
+        check_detector_channels(detector)
+        load_weights(detector, checkpoint)
     return detector.eval(), config
 
 
@@ -57,23 +63,9 @@ def class_names(config: Config) -> list[str]:
     return list(metainfo['classes'])
 
 
-def config_scale(config: Config) -> tuple[int, int]:
-    """The (shorter side, longer side limit) of the config's test ``Resize``."""
-    for step in config.test_dataloader.dataset.pipeline:
-        if step['type'] == 'Resize' and step.get('keep_ratio'):
-            longer, shorter = sorted(step['scale'], reverse=True)
-            return shorter, longer
-    raise ValueError('the config has no keep-ratio Resize in its test pipeline; pass the scale explicitly')
-
-
-def max_size_for(scale: int) -> int:
-    """MMDetection's longer-side limit for a shorter side of ``scale`` (600 -> 1000, 300 -> 500)."""
-    return round(scale * MAX_SIZE_RATIO)
-
-
-def resize_to_scale(image_bgr: np.ndarray, scale: int, max_size: int) -> np.ndarray:
+def resize_to_scale(image_bgr: np.ndarray, input_scale: InputScale) -> np.ndarray:
     """Resize keeping the aspect ratio as MMDetection's test ``Resize`` does (cv2 bilinear)."""
-    return mmcv.imrescale(image_bgr, (max_size, scale), interpolation='bilinear')
+    return mmcv.imrescale(image_bgr, (input_scale.max_size, input_scale.scale), interpolation='bilinear')
 
 
 def to_model_input(image_bgr: np.ndarray) -> torch.Tensor:
@@ -81,7 +73,7 @@ def to_model_input(image_bgr: np.ndarray) -> torch.Tensor:
     return torch.from_numpy(np.ascontiguousarray(image_bgr[..., ::-1].transpose(2, 0, 1))).float()[None]
 
 
-def sample_images(count: int, scale: int, max_size: int, seed: int = 0) -> list[np.ndarray]:
+def sample_images(count: int, input_scale: InputScale, seed: int = 0) -> list[np.ndarray]:
     """Deterministic images of the built-in shapes dataset (BGR, resized to the scale), 4:3 landscape."""
     from ..datasets.synthetic import render_image
 
@@ -89,11 +81,11 @@ def sample_images(count: int, scale: int, max_size: int, seed: int = 0) -> list[
     images = []
     for _ in range(count):
         image, _ = render_image(rng, 400, 300)
-        images.append(resize_to_scale(np.asarray(image)[..., ::-1], scale, max_size))
+        images.append(resize_to_scale(np.asarray(image)[..., ::-1], input_scale))
     return images
 
 
-def export_onnx(exportable: ExportableFasterRCNN, example: torch.Tensor, path: Path) -> onnx.ModelProto:
+def export_onnx(exportable: TwoStageGraph, example: torch.Tensor, path: Path) -> onnx.ModelProto:
     """Trace ``exportable`` to ONNX (dynamic H and W) and check it uses standard operators only.
 
     Raises:
@@ -103,10 +95,9 @@ def export_onnx(exportable: ExportableFasterRCNN, example: torch.Tensor, path: P
     with torch.no_grad():
         torch.onnx.export(
             exportable, (example, ), str(path), dynamo=False, opset_version=OPSET, do_constant_folding=False,
-            input_names=['image'],
-            output_names=['boxes', 'scores', 'labels'],
-            dynamic_axes={'image': {2: 'height', 3: 'width'}, 'boxes': {0: 'detections'},
-                          'scores': {0: 'detections'}, 'labels': {0: 'detections'}})
+            input_names=[INPUT_NAME], output_names=list(OUTPUT_NAMES),
+            dynamic_axes={INPUT_NAME: {2: 'height', 3: 'width'},
+                          **{name: {0: 'detections'} for name in OUTPUT_NAMES}})
     model = onnx.load(str(path))
     try:
         check_standard_ops(model)
@@ -117,72 +108,107 @@ def export_onnx(exportable: ExportableFasterRCNN, example: torch.Tensor, path: P
     return model
 
 
-def sidecar(config: Config, source_config: str, checkpoint: str | None, scale: int, max_size: int,
-            exportable: ExportableFasterRCNN) -> dict:
-    """Everything a device needs besides the graph: classes, input format and post-processing settings."""
-    channel_order = 'RGB' if exportable.channel_order.tolist() == [0, 1, 2] else 'BGR'
-    return {
-        'format': SIDECAR_FORMAT,
-        'classes': class_names(config),
-        'scale': scale,
-        'max_size': max_size,
-        'input': {'name': 'image', 'layout': 'NCHW', 'channel_order': 'RGB', 'dtype': 'float32',
-                  'value_range': [0, 255]},
-        'normalisation': {'mean': exportable.mean.flatten().tolist(), 'std': exportable.std.flatten().tolist(),
-                          'channel_order': channel_order, 'applied_in_graph': True},
-        'score_threshold': float(exportable.rcnn_cfg.score_thr),
-        'max_detections': int(exportable.rcnn_cfg.max_per_img),
-        'num_proposals': int(exportable.rpn_cfg.max_per_img),
-        'opset': OPSET,
-        'source': {'config': source_config, 'checkpoint': checkpoint},
-    }
+@dataclass
+class PreparedExport:
+    """A detector wrapped for export at one input scale, ready to be written (see :func:`prepare_export`).
+
+    Attributes:
+        detector: The MMDetection detector in eval mode (random weights spread when there is no checkpoint).
+        cfg: Its config.
+        exportable: The detector re-expressed with standard-ONNX ops (sharing the detector's modules).
+        input_scale: The scale the model is exported for.
+        config_path: The config file it came from (recorded in the sidecar).
+        checkpoint: The checkpoint loaded, or None for random weights.
+        path: Where :meth:`write` last wrote the ONNX model (None before).
+    """
+
+    detector: torch.nn.Module
+    cfg: Config
+    exportable: TwoStageGraph
+    input_scale: InputScale
+    config_path: str
+    checkpoint: str | None
+    path: Path | None = None
+
+    def spec(self) -> ModelSpec:
+        """The sidecar: classes, input scale and post-processing settings, everything a device needs."""
+        channel_order = 'RGB' if self.exportable.channel_order.tolist() == [0, 1, 2] else 'BGR'
+        rcnn_cfg = self.exportable.rcnn_cfg
+        return ModelSpec(
+            classes=tuple(class_names(self.cfg)), scale=self.input_scale.scale, max_size=self.input_scale.max_size,
+            input_name=INPUT_NAME, score_threshold=float(rcnn_cfg.score_thr),
+            max_detections=int(rcnn_cfg.max_per_img), num_proposals=int(self.exportable.rpn_cfg.max_per_img),
+            source={'config': self.config_path, 'checkpoint': self.checkpoint},
+            normalisation={'mean': self.exportable.mean.flatten().tolist(),
+                           'std': self.exportable.std.flatten().tolist(), 'channel_order': channel_order,
+                           'applied_in_graph': True},
+            opset=OPSET)
+
+    def write(self, path: str | Path) -> Path:
+        """Write the ONNX model to ``path`` and its sidecar beside it (same stem, ``.json``); returns ``path``."""
+        path = Path(path)
+        export_onnx(self.exportable, to_model_input(sample_images(1, self.input_scale)[0]), path)
+        write_spec(self.spec(), path)
+        self.path = path
+        return path
 
 
-def export_detector(config: str | Path, checkpoint: str | None, scale: int | None, out_dir: str | Path,
-                    name: str | None = None) -> Path:
+def exportable_graph(detector: torch.nn.Module) -> TwoStageGraph:
+    """The standard-op graph of ``detector``'s layout: light head (``LightHeadRCNN``) or C4.
+
+    Raises:
+        UnsupportedDetectorError: If the layout has a component without a standard-ONNX form.
+    """
+    if type(detector).__name__ == 'LightHeadRCNN':
+        return ExportableLightHeadRCNN(detector)
+    return ExportableFasterRCNN(detector)
+
+
+def prepare_export(config: str | Path | Config, checkpoint: str | None, scale: int | None = None,
+                   config_path: str | None = None) -> PreparedExport:
+    """Load ``config`` with ``checkpoint`` and wrap it for export.
+
+    Args:
+        config: Detector config file, or a loaded config (then pass ``config_path`` for the sidecar).
+        checkpoint: Trained checkpoint, or None for random weights made comparable by
+            :func:`spread_random_detector` (for checking the export of untrained models).
+        scale: Shorter image side the model is exported for (default: the config's test scale, with its
+            longer-side limit); the longer side is then limited to ``5/3 * scale`` as in MMDetection's
+            (1000, 600) and (500, 300).
+        config_path: The config's file, recorded in the sidecar (default: ``config`` itself).
+
+    Raises:
+        FileNotFoundError: If the config or checkpoint file does not exist.
+        UnsupportedDetectorError: If the detector has a component without a standard-ONNX form.
+    """
+    detector, cfg = load_detector(config, checkpoint)
+    input_scale = config_scale(cfg) if scale is None else input_scale_for(scale)
+    exportable = exportable_graph(detector).eval()
+    if checkpoint is None:
+        spread_random_detector(exportable, [to_model_input(image) for image in sample_images(4, input_scale)])
+    return PreparedExport(detector=detector, cfg=cfg, exportable=exportable, input_scale=input_scale,
+                          config_path=config_path or str(config), checkpoint=checkpoint)
+
+
+def export_detector(config: str | Path, checkpoint: str | None, out_dir: str | Path, scale: int | None = None,
+                    name: str | None = None, log: Callable[[str], None] = print) -> PreparedExport:
     """Export ``config`` with ``checkpoint`` to ``out_dir/<name>.onnx`` plus a ``<name>.json`` sidecar.
 
     Args:
         config: Detector config file.
-        checkpoint: Trained checkpoint, or None for random weights made comparable by
-            :func:`spread_random_detector` (for checking the export of untrained models).
-        scale: Shorter image side the model is exported for (default: the config's test scale); the longer
-            side is limited to ``5/3 * scale`` as in MMDetection's (1000, 600) and (500, 300).
+        checkpoint: Trained checkpoint, or None for random weights (see :func:`prepare_export`).
         out_dir: Folder for the model and the sidecar.
+        scale: Shorter image side (default: the config's test scale).
         name: File stem; default ``<config stem>_<scale>``.
+        log: Receives one progress line per step.
 
     Returns:
-        Path of the written ``.onnx`` file.
+        The written export: its ``path`` is ``out_dir/<name>.onnx``, its ``detector`` the PyTorch model exported.
     """
-    detector, cfg = load_detector(config, checkpoint)
-    exportable, scale, max_size = prepare_exportable(detector, cfg, checkpoint, scale)
-    return write_export(exportable, cfg, str(config), checkpoint, scale, max_size,
-                        Path(out_dir) / f'{name or default_name(config, scale)}.onnx')
-
-
-def default_name(config: str | Path, scale: int) -> str:
-    """``<config stem>_<scale>``, e.g. ``frcnn_shufflenet_2x_600``."""
-    return f'{Path(config).stem.removesuffix(f"_{scale}")}_{scale}'
-
-
-def write_export(exportable: ExportableFasterRCNN, cfg: Config, config_path: str, checkpoint: str | None,
-                 scale: int, max_size: int, path: Path) -> Path:
-    """Write the ONNX model to ``path`` and its sidecar beside it (same stem, ``.json``)."""
-    example = to_model_input(sample_images(1, scale, max_size)[0])
-    export_onnx(exportable, example, path)
-    meta = sidecar(cfg, config_path, checkpoint, scale, max_size, exportable)
-    path.with_suffix('.json').write_text(json.dumps(meta, indent=2) + '\n')
-    return path
-
-
-def prepare_exportable(detector: torch.nn.Module, cfg: Config, checkpoint: str | None,
-                       scale: int | None) -> tuple[ExportableFasterRCNN, int, int]:
-    """Wrap ``detector`` for export at ``scale``; spread random weights when there is no checkpoint."""
-    if scale is None:
-        scale, max_size = config_scale(cfg)
-    else:
-        max_size = max_size_for(scale)
-    exportable = ExportableFasterRCNN(detector).eval()
-    if checkpoint is None:
-        spread_random_detector(exportable, [to_model_input(image) for image in sample_images(4, scale, max_size)])
-    return exportable, scale, max_size
+    prepared = prepare_export(config, checkpoint, scale)
+    log(f'[1/2] loaded {config} ({"random weights" if checkpoint is None else checkpoint})')
+    start = time.perf_counter()
+    path = prepared.write(Path(out_dir) / f'{name or export_name(config, prepared.input_scale.scale)}.onnx')
+    log(f'[2/2] wrote {path} and {path.with_suffix(".json")} (scale {prepared.input_scale.scale}, longer side '
+        f'<= {prepared.input_scale.max_size}, {time.perf_counter() - start:.1f} s); standard ONNX operators only')
+    return prepared

@@ -15,7 +15,7 @@ LOGIT_STD = 2.0
 
 
 def spread_random_detector(exportable: nn.Module, images: list[torch.Tensor], seed: int = 0) -> None:
-    """Give a randomly initialised :class:`ExportableFasterRCNN` distinct scores, in place.
+    """Give a randomly initialised exportable detector (a :class:`TwoStageGraph`) distinct scores, in place.
 
     Args:
         exportable: The exportable detector (its modules are the detector's, so the detector changes too).

@@ -15,7 +15,8 @@ from mmengine.config import Config
 from mmengine.hooks import Hook
 from mmengine.runner import Runner
 
-from ..runtime import adapt_to_cpu, trust_own_checkpoints
+from ..engine import configure_resume
+from ..runtime import adapt_to_cpu, build_runner
 
 HISTORY_FILE = 'history.json'
 #: CocoMetric's keys (fractions) and the names they get in our results (percent).
@@ -147,15 +148,14 @@ def train_detector(cfg: Config, work_dir: str | Path, resume: bool = True, quiet
     """
     cfg = cfg.copy()
     work_dir = Path(work_dir)
-    if not (resume and (work_dir / 'last_checkpoint').is_file()):
-        (work_dir / HISTORY_FILE).unlink(missing_ok=True)  # a fresh run: forget an older run's record
     cfg.work_dir = str(work_dir)
-    cfg.resume = resume
+    configure_resume(cfg, 'auto' if resume and work_dir.is_dir() else None)
+    if not cfg.get('resume'):
+        (work_dir / HISTORY_FILE).unlink(missing_ok=True)  # a fresh run: forget an older run's record
     if quiet:
         cfg.log_level = 'WARNING'
     adapt_to_cpu(cfg, 'none')
-    trust_own_checkpoints(cfg.work_dir)
-    runner = Runner.from_cfg(cfg)
+    runner = build_runner(cfg)
     runner.register_hook(ValHistoryHook(progress))
     runner.train()
     history = read_history(work_dir)

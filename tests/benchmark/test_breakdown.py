@@ -2,10 +2,11 @@
 
 import pytest
 
-from shufflenet_det.benchmark import categories as cat
-from shufflenet_det.benchmark.breakdown import Breakdown, accumulate, breakdown_markdown, typical_runs
-from shufflenet_det.benchmark.breakdown_onnx import NodeEvent, assign_scopes, onnx_breakdown, roi_count
-from shufflenet_det.benchmark.breakdown_torch import ScopeTimer, torch_breakdown
+from shufflenet_det.benchmark.breakdown import categories as cat
+from shufflenet_det.benchmark.breakdown.onnx_profile import NodeEvent, assign_scopes, onnx_breakdown, roi_count
+from shufflenet_det.benchmark.breakdown.run import breakdown_setting
+from shufflenet_det.benchmark.breakdown.table import Breakdown, accumulate, breakdown_markdown, typical_runs
+from shufflenet_det.benchmark.breakdown.torch_hooks import ScopeTimer, torch_breakdown
 from shufflenet_det.benchmark.classifiers import classifier_case
 
 
@@ -78,3 +79,10 @@ def test_roi_count_sums_roi_align_outputs():
               NodeEvent('/roi/RoiAlign_1', 'RoiAlign', 0, 1, (), (('float', (30, 256, 7, 7)), )),
               node('/Conv', 'Conv')]
     assert roi_count(levels) == 150
+
+
+def test_breakdown_inputs_by_model_kind():
+    assert breakdown_setting('shufflenet-0.5x', None).size == (224, 224)
+    assert breakdown_setting('frcnn-shufflenet-1x', '300').scale == 300
+    with pytest.raises(ValueError, match='300, 600'):
+        breakdown_setting('frcnn-shufflenet-1x', '224x224')

@@ -2,7 +2,7 @@
 
 import pytest
 
-from shufflenet_det.benchmark import categories as cat
+from shufflenet_det.benchmark.breakdown import categories as cat
 
 
 @pytest.mark.parametrize('in_channels, weight_shape, expected', [

@@ -5,12 +5,13 @@ import pytest
 import torch
 
 from shufflenet_det.benchmark.classifiers import MatrixAdaptiveAvgPool, build_classifier, export_classifier
-from shufflenet_det.benchmark.detectors import detector_config, padded_size
+from shufflenet_det.benchmark.detectors import padded_size
 from shufflenet_det.benchmark.peers import peer_case
 from shufflenet_det.benchmark.sweep import run_sweep
-from shufflenet_det.benchmark.zoo import Setting, find_models, plan
+from shufflenet_det.benchmark.zoo import DETECTOR, Setting, find_models, plan
 from shufflenet_det.complexity import classifier_complexity
 from shufflenet_det.deploy.runner import make_session
+from shufflenet_det.project_configs import config_for
 
 
 def test_plan_crosses_classifiers_with_sizes_and_detectors_with_scales():
@@ -50,12 +51,10 @@ def test_alexnet_counts_about_the_papers_720_mflops():
 
 def test_unknown_classifier_is_a_clear_error():
     with pytest.raises(KeyError, match='AlexNet'):
-        build_classifier('VGG-16')
+        build_classifier('VGG-19')
 
 
-def test_detector_configs_and_padding():
-    assert detector_config('frcnn_shufflenet_2x', 600).name == 'frcnn_shufflenet_2x.py'
-    assert detector_config('frcnn_shufflenet_2x', 300).name == 'frcnn_shufflenet_2x_300.py'
+def test_padding():
     assert padded_size(300, 400, 32) == (320, 416)
     assert padded_size(600, 800, 32) == (608, 800)
 
@@ -63,7 +62,7 @@ def test_detector_configs_and_padding():
 def test_peer_runs_on_the_same_kind_of_image():
     case = peer_case('tv-frcnn-mnv3-320-fpn', 'peer', 128)
     assert (case.height, case.width) == (128, 171)
-    assert 0 < case.rois <= 150 and case.mult_adds > 0 and case.params > 19e6
+    assert 0 < case.rois <= case.planned_rois == 150 and case.mult_adds > 0 and case.params > 19e6
     assert 'torchvision defaults: 150 proposals' in case.notes[0]
     case.torch_run()
 
@@ -82,3 +81,14 @@ def test_alexnet_exports_where_its_pool_does_not_divide(tmp_path):
     logits = make_session(path, 1).run(None, {'image': image.numpy()})[0]
     with torch.no_grad():
         assert np.allclose(logits, model(image).numpy(), atol=1e-4)
+
+
+def test_light_head_detectors_are_sweep_models_with_their_configs():
+    for key, stem in (('frcnn-lh-shufflenet-2x', 'frcnn_lh_shufflenet_2x'),
+                      ('frcnn-lh-shufflenet-1x', 'frcnn_lh_shufflenet_1x'),
+                      ('frcnn-lh-mobilenet-1.0', 'frcnn_lh_mobilenet_v1')):
+        spec = find_models([key])[0]
+        assert spec.kind == DETECTOR and not spec.torchvision
+        for scale, name in ((300, f'{stem}_300.py'), (600, f'{stem}.py')):
+            path = config_for(spec.config, scale)
+            assert path.is_file() and path.name == name and path.parent.name == 'lighthead'

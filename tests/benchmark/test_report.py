@@ -5,16 +5,17 @@ import csv
 import pytest
 
 from shufflenet_det import reference
-from shufflenet_det.benchmark.machine import Machine
 from shufflenet_det.benchmark.plots import plot_latency_vs_mult_adds, plot_latency_vs_resolution
 from shufflenet_det.benchmark.ratios import CLAIMS, compare_ratios, verdict
 from shufflenet_det.benchmark.report import sweep_markdown, write_csv
-from shufflenet_det.benchmark.sweep import Row
+from shufflenet_det.benchmark.rows import Row
+from shufflenet_det.deploy.machine import Machine
 
-X86 = Machine(cpu='AMD EPYC', architecture='x86_64', logical_cpus=2, usable_cpus=2, system='Linux', python='3.11',
-              torch_cpu_capability='AVX512', threads=1, versions={'torch': '2.12.1', 'onnxruntime': '1.32.0'})
-ARM = Machine(cpu='Cortex-A76', architecture='aarch64', logical_cpus=4, usable_cpus=4, system='Linux',
-              python='3.11', torch_cpu_capability='DEFAULT', threads=1)
+X86 = Machine(cpu='AMD EPYC', architecture='x86_64', board=None, logical_cpus=2, usable_cpus=2, governor=None,
+              system='Linux', python='3.11', threads=1, versions={'torch': '2.12.1', 'onnxruntime': '1.32.0'},
+              torch_cpu_capability='AVX512')
+ARM = Machine(cpu='Cortex-A76', architecture='aarch64', board=None, logical_cpus=4, usable_cpus=4, governor=None,
+              system='Linux', python='3.11', threads=1, torch_cpu_capability='DEFAULT')
 
 
 def row(model: str, input_label: str, runtime: str, median: float | None, gflops: float, kind: str = 'classifier',

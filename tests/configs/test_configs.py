@@ -11,12 +11,15 @@ from mmdet.registry import MODELS
 from mmdet.testing import demo_mm_inputs
 from mmengine.config import Config
 
+from shufflenet_det.engine import check_arguments
 from shufflenet_det.imagenet_init import FROM_SCRATCH_OPTIONS, pretrained_files, without_pretrained
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIGS = sorted(str(p.relative_to(ROOT)) for p in (ROOT / 'configs').rglob('*.py') if '_base_' not in p.parts)
 # One config per distinct model (the *_300 twins differ only in the data pipeline).
 MODEL_CONFIGS = [c for c in CONFIGS if not c.endswith('_300.py')]
+# The light-head layout (*_lh_*) has its own channel checks in tests/models/test_light_head.py.
+C4_CONFIGS = [c for c in CONFIGS if '_lh_' not in Path(c).name]
 
 
 def load(path: str) -> Config:
@@ -28,6 +31,11 @@ def config(request):
     return load(request.param)
 
 
+@pytest.fixture(scope='module', params=C4_CONFIGS)
+def c4_config(request):
+    return load(request.param)
+
+
 def test_there_are_paper_and_from_scratch_configs():
     for model in ('shufflenet_2x', 'shufflenet_1x', 'mobilenet_v1'):
         for stem in (f'configs/frcnn_{model}', f'configs/scratch/frcnn_{model}_scratch'):
@@ -36,7 +44,8 @@ def test_there_are_paper_and_from_scratch_configs():
 
 def test_configs_name_no_channel_numbers():
     for path in (ROOT / 'configs').rglob('*.py'):
-        assert not re.search(r'(in|out)_channels *= *[0-9]', path.read_text()), path
+        # Layout widths (feat_channels, fc_out_channels, bin_channels) are design choices, not derived numbers.
+        assert not re.search(r'\b(in|out)_channels *= *[0-9]', path.read_text()), path
 
 
 def test_paper_configs_start_from_imagenet_weights_and_scratch_ones_do_not():
@@ -51,7 +60,8 @@ def test_paper_configs_start_from_imagenet_weights_and_scratch_ones_do_not():
         assert detector.backbone.init_cfg['type'] == 'Pretrained'
 
 
-def test_head_channels_and_strides_come_from_the_backbone(config):
+def test_head_channels_and_strides_come_from_the_backbone(c4_config):
+    config = c4_config
     detector = MODELS.build(without_pretrained(config.model))
     backbone, roi_head = detector.backbone, detector.roi_head
     assert len(backbone.out_indices) == 1 and backbone.strides == (16, )
@@ -71,6 +81,10 @@ def test_head_channels_and_strides_come_from_the_backbone(config):
     assert roi_head.shared_head.norm_eval == backbone.norm_eval
 
 
+def test_every_component_argument_is_known(config):
+    check_arguments(config)
+
+
 def _backbone_kwargs(config: Config) -> dict:
     kwargs = dict(without_pretrained(config.model).backbone)
     kwargs.pop('type')
@@ -83,7 +97,8 @@ def test_scale_of_the_test_pipeline(config):
         return
     expected = (500, 300) if config.filename.endswith('_300.py') else (1000, 600)
     assert tuple(resize['scale']) == expected
-    assert config.model.test_cfg.rpn.max_per_img == 300
+    # 300 proposals for the C4 layout (the MobileNets paper), 200 for the light head (ThunderNet).
+    assert config.model.test_cfg.rpn.max_per_img == (200 if config.model.type == 'LightHeadRCNN' else 300)
 
 
 @pytest.mark.parametrize('path', MODEL_CONFIGS)
@@ -103,8 +118,9 @@ def test_detector_runs_loss_and_predict_on_small_images(path):
     total = sum(sum(v) if isinstance(v, list) else v for k, v in losses.items() if k.startswith('loss'))
     assert torch.isfinite(total)
     total.backward()
-    assert detector.roi_head.shared_head.training and any(
-        p.grad is not None for p in detector.roi_head.shared_head.parameters())
+    roi_head = detector.roi_head
+    per_roi_layers = roi_head.shared_head if roi_head.with_shared_head else roi_head.bbox_head
+    assert per_roi_layers.training and any(p.grad is not None for p in per_roi_layers.parameters())
     detector.eval()
     with torch.no_grad():
         results = detector(**detector.data_preprocessor(packed, False), mode='predict')

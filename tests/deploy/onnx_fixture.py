@@ -12,6 +12,8 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
+from shufflenet_det.deploy.spec import OPSET, ModelSpec
+
 CLASSES = ['red', 'green', 'blue']
 SCORE_THRESHOLD = 0.05
 #: x1, y1, x2, y2 as fractions of width, height, per label.
@@ -47,22 +49,18 @@ def build_model() -> onnx.ModelProto:
          helper.make_tensor_value_info('scores', TensorProto.FLOAT, ['detections']),
          helper.make_tensor_value_info('labels', TensorProto.INT64, ['detections'])],
         initializer=constants)
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid('', 17)], ir_version=8)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid('', OPSET)], ir_version=8)
     onnx.checker.check_model(model)
     return model
 
 
 def sidecar(scale: int, max_size: int) -> dict:
     """A sidecar of the exported detectors' format describing the fixture model."""
-    return {
-        'format': 'shufflenet-det-onnx/1', 'classes': CLASSES, 'scale': scale, 'max_size': max_size,
-        'input': {'name': 'image', 'layout': 'NCHW', 'channel_order': 'RGB', 'dtype': 'float32',
-                  'value_range': [0, 255]},
-        'normalisation': {'mean': [123.675, 116.28, 103.53], 'std': [58.395, 57.12, 57.375],
-                          'applied_in_graph': True},
-        'score_threshold': SCORE_THRESHOLD, 'max_detections': 3, 'num_proposals': 300, 'opset': 17,
-        'source': {'config': 'tests/deploy/onnx_fixture.py', 'checkpoint': None},
-    }
+    return ModelSpec(classes=tuple(CLASSES), scale=scale, max_size=max_size, input_name='image',
+                     score_threshold=SCORE_THRESHOLD, max_detections=3, num_proposals=300,
+                     source={'config': 'tests/deploy/onnx_fixture.py', 'checkpoint': None},
+                     normalisation={'mean': [123.675, 116.28, 103.53], 'std': [58.395, 57.12, 57.375],
+                                    'applied_in_graph': True}).to_dict()
 
 
 def write_fixture_model(directory: Path, scale: int = 64, max_size: int = 96, name: str = 'fixture') -> Path:

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from shufflenet_det.deploy import bench
+from shufflenet_det.deploy.arguments import parse_size
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -33,7 +34,7 @@ def test_bench_writes_detections_timings_and_machine(fixture_model, tmp_path, ca
     assert timing['runs'] == 3 and timing['warmup'] == 1 and len(timing['samples_ms']) == 3
     assert 0 < timing['min_ms'] <= timing['median_ms'] <= timing['p90_ms']
     machine = result['machine']
-    assert machine['intra_op_threads'] == 2 and machine['inter_op_threads'] == 1 and machine['cpu']
+    assert machine['threads'] == 2 and machine['cpu'] and machine['versions']['onnxruntime']
     assert (tmp_path / 'out.png').read_bytes().startswith(b'\x89PNG')
     printed = capsys.readouterr().out
     assert '300 proposals per image' in printed and 'median' in printed and 'p90' in printed
@@ -61,7 +62,13 @@ def test_bad_image_gives_a_clear_error(fixture_model, tmp_path, capsys):
 @pytest.mark.parametrize('text', ['640', '480x', 'axb', '0x10'])
 def test_bad_sizes_are_explained(text):
     with pytest.raises(argparse.ArgumentTypeError, match='HEIGHTxWIDTH'):
-        bench.parse_size(text)
+        parse_size(text)
+
+
+def test_sizes_below_a_minimum_are_refused():
+    assert parse_size('32X48', min_side=32) == (32, 48)
+    with pytest.raises(argparse.ArgumentTypeError, match='at least 32'):
+        parse_size('16x16', min_side=32)
 
 
 def test_image_and_size_together_are_refused(fixture_model):

@@ -17,8 +17,9 @@ def test_equal_and_within_tolerance():
     nudged[0]['box'][2] += 0.01
     nudged[1]['score'] += 5e-5
     comparison = compare.compare_detections(DETECTIONS, nudged)
-    assert comparison.passed and comparison.matched == 3
-    assert comparison.max_box_error == pytest.approx(0.01) and comparison.max_score_error == pytest.approx(5e-5)
+    assert comparison.passed and comparison.match.matched == 3
+    assert comparison.match.max_box_error == pytest.approx(0.01, rel=1e-4)
+    assert comparison.match.max_score_error == pytest.approx(5e-5, rel=1e-3)
 
 
 def test_near_tied_detections_may_swap_order():
@@ -40,10 +41,10 @@ def test_differences_fail(change, problem):
 
 
 def result(architecture, emulated=None, detections=DETECTIONS):
-    return {'format': 'shufflenet-det-bench/1', 'input': {'input_size': [300, 400]}, 'detections': detections,
+    return {'format': compare.RESULT_FORMAT, 'input': {'input_size': [300, 400]}, 'detections': detections,
             'timing': {'median_ms': 12.0, 'runs': 2},
-            'machine': {'architecture': architecture, 'cpu': 'cpu', 'onnxruntime': '1.32.0', 'numpy': '2.4',
-                        'intra_op_threads': 1, 'emulated': emulated}}
+            'machine': {'architecture': architecture, 'cpu': 'cpu', 'threads': 1, 'emulated': emulated,
+                        'versions': {'onnxruntime': '1.32.0', 'numpy': '2.4'}}}
 
 
 def test_command_line_verdicts_and_emulation_label(tmp_path, capsys):

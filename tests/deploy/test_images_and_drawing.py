@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from shufflenet_det.deploy.detections import Detections
 from shufflenet_det.deploy.draw import class_colour, draw_detections
 from shufflenet_det.deploy.images import read_image, write_png
-from shufflenet_det.deploy.runner import Detections
 
 
 def test_png_writer_round_trips_through_pillow(tmp_path):

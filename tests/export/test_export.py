@@ -1,6 +1,7 @@
 """The exported ONNX detector runs in ONNX Runtime with standard ops and reproduces the PyTorch detections."""
 
 import json
+import subprocess
 import sys
 from pathlib import Path
 
@@ -9,32 +10,33 @@ import onnx
 import pytest
 from mmengine.config import Config
 
+from shufflenet_det.deploy.detections import match_detections
 from shufflenet_det.deploy.runner import make_session
+from shufflenet_det.deploy.spec import load_spec
 from shufflenet_det.export import (
     ExportableFasterRCNN,
     UnsupportedDetectorError,
     load_detector,
-    match_detections,
     non_standard_ops,
-    prepare_exportable,
-    write_export,
+    prepare_export,
 )
-from shufflenet_det.export.verify import onnx_detections, torch_detections
+from shufflenet_det.export.verify import PARITY_TOLERANCE, onnx_detections, torch_detections
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / 'tools'))
-import export as export_tool  # noqa: E402  (tools/export.py)
-
+ROOT = Path(__file__).resolve().parents[2]
 DEMO_CONFIG = 'configs/demo/shapes_frcnn_shufflenet.py'
 
 
-def test_trained_detector_exports_and_matches_pytorch(trained_shapes_detector, tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(sys, 'argv', [
-        'export.py', str(trained_shapes_detector.config), str(trained_shapes_detector.checkpoint), '--out',
-        str(tmp_path), '--name', 'shapes', '--verify', '--images', str(trained_shapes_detector.val_images),
-        '--num-images', '3'])
-    assert export_tool.main() == 0
-    output = capsys.readouterr().out
-    assert 'PASS' in output and '| all ' in output
+def run_export_tool(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(ROOT / 'tools' / 'export.py'), *args], cwd=ROOT, text=True,
+                          capture_output=True, timeout=900)
+
+
+def test_trained_detector_exports_and_matches_pytorch(trained_shapes_detector, tmp_path):
+    process = run_export_tool(str(trained_shapes_detector.config), str(trained_shapes_detector.checkpoint), '--out',
+                              str(tmp_path), '--name', 'shapes', '--verify', '--images',
+                              str(trained_shapes_detector.val_images), '--num-images', '3')
+    assert process.returncode == 0, process.stderr
+    assert 'PASS' in process.stdout and '| all ' in process.stdout and '[2/2] wrote' in process.stdout
 
     model = onnx.load(str(tmp_path / 'shapes.onnx'))
     assert non_standard_ops(model) == {}
@@ -44,31 +46,27 @@ def test_trained_detector_exports_and_matches_pytorch(trained_shapes_detector, t
     assert sidecar['classes'] == ['circle', 'square', 'triangle', 'cross', 'ring']
     assert (sidecar['scale'], sidecar['max_size'], sidecar['num_proposals']) == (256, 320, 100)
     assert sidecar['normalisation']['channel_order'] == 'RGB'
+    assert load_spec(tmp_path / 'shapes.onnx').source['checkpoint'] == str(trained_shapes_detector.checkpoint)
 
 
 def test_exported_graph_matches_pytorch_at_other_sizes_and_counts(trained_shapes_detector, tmp_path):
     # Traced at one size; run at others, including one with fewer anchors than the RPN's nms_pre (64x80).
     checkpoint = str(trained_shapes_detector.checkpoint)
-    detector, cfg = load_detector(trained_shapes_detector.config, checkpoint)
-    exportable, scale, max_size = prepare_exportable(detector, cfg, checkpoint, 128)
-    session = make_session(write_export(exportable, cfg, DEMO_CONFIG, checkpoint, scale, max_size,
-                                        tmp_path / 'dynamic.onnx'), threads=1)
+    prepared = prepare_export(trained_shapes_detector.config, checkpoint, 128)
+    session = make_session(prepared.write(tmp_path / 'dynamic.onnx'), threads=1)
     rng = np.random.default_rng(0)
     for height, width in ((128, 213), (160, 128), (64, 80)):
         image = rng.integers(0, 255, (height, width, 3), dtype=np.uint8)
-        reference, exported = torch_detections(detector, image), onnx_detections(session, image)
-        report = match_detections(f'{height}x{width}', reference, exported, top_k=100)
-        assert report.considered > 0 and report.matched == report.considered == report.exported_count
+        reference, exported = torch_detections(prepared.detector, image), onnx_detections(session, image)
+        match = match_detections(reference, exported, PARITY_TOLERANCE, top_k=100)
+        assert match.considered > 0 and match.matched == match.considered == match.other_count
 
 
 def test_no_detection_gives_empty_outputs(trained_shapes_detector, tmp_path):
     cfg = Config.fromfile(str(trained_shapes_detector.config))
     cfg.model.test_cfg.rcnn.score_thr = 1.0  # softmax scores never exceed 1
-    checkpoint = str(trained_shapes_detector.checkpoint)
-    detector, cfg = load_detector(cfg, checkpoint)
-    exportable, scale, max_size = prepare_exportable(detector, cfg, checkpoint, 96)
-    session = make_session(write_export(exportable, cfg, DEMO_CONFIG, checkpoint, scale, max_size,
-                                        tmp_path / 'empty.onnx'), threads=1)
+    prepared = prepare_export(cfg, str(trained_shapes_detector.checkpoint), 96, config_path=DEMO_CONFIG)
+    session = make_session(prepared.write(tmp_path / 'empty.onnx'), threads=1)
     exported = onnx_detections(session, np.zeros((96, 128, 3), dtype=np.uint8))
     assert exported.boxes.shape == (0, 4) and exported.scores.shape == (0, ) and exported.labels.shape == (0, )
 
@@ -92,18 +90,17 @@ def test_mmcv_custom_op_in_the_backbone_is_refused_by_name(tmp_path):
 
     cfg = Config.fromfile(DEMO_CONFIG)
     cfg.model.backbone.conv_cfg = dict(type='DCNv2', deform_groups=1)
-    detector, cfg = load_detector(cfg, None)
-    exportable, scale, max_size = prepare_exportable(detector, cfg, None, 128)
+    prepared = prepare_export(cfg, None, 128, config_path=DEMO_CONFIG)
     with pytest.raises(NonStandardOpError, match='mmcv::MMCVModulatedDeformConv2d'):
-        write_export(exportable, cfg, DEMO_CONFIG, None, scale, max_size, tmp_path / 'dcn.onnx')
+        prepared.write(tmp_path / 'dcn.onnx')
     assert not (tmp_path / 'dcn.onnx').exists()
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize('config', ['frcnn_shufflenet_2x', 'frcnn_shufflenet_1x', 'frcnn_mobilenet_v1'])
 @pytest.mark.parametrize('scale', [300, 600])
-def test_paper_detectors_with_random_weights_export_with_parity(config, scale, tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(sys, 'argv', ['export.py', f'configs/{config}.py', 'random', '--scale', str(scale),
-                                      '--out', str(tmp_path), '--verify', '--num-images', '2'])
-    assert export_tool.main() == 0
-    assert 'PASS' in capsys.readouterr().out
+def test_paper_detectors_with_random_weights_export_with_parity(config, scale, tmp_path):
+    process = run_export_tool(f'configs/{config}.py', 'random', '--scale', str(scale), '--out', str(tmp_path),
+                              '--verify', '--num-images', '2')
+    assert process.returncode == 0, process.stderr
+    assert 'PASS' in process.stdout

@@ -6,7 +6,7 @@ import pytest
 from mmdet.registry import MODELS
 from mmengine.config import Config
 
-from shufflenet_det.models.c4_faster_rcnn import backbone_shape
+from shufflenet_det.models.derived_channels import backbone_shape
 
 ROOT = Path(__file__).resolve().parents[2]
 BASE = ROOT / 'configs/_base_/models/frcnn_c4.py'

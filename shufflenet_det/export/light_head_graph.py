@@ -1,0 +1,81 @@
+"""A light-head R-CNN from MMDetection re-expressed with ops that export to standard ONNX.
+
+:class:`ExportableLightHeadRCNN` runs the trained modules of a :class:`~shufflenet_det.models.LightHeadRCNN`
+(backbone, context enhancement, the RPN's convolutions, spatial attention, box layers) unchanged and redoes
+the rest with the shared glue of :class:`~shufflenet_det.export.detector_graph.TwoStageGraph` and
+position-sensitive RoIAlign in standard operators (:func:`ps_roi_align_standard`).
+"""
+
+import torch
+from mmdet.models.detectors import TwoStageDetector
+from torch import Tensor, nn
+from torch.onnx.operators import shape_as_tensor
+
+from .detector_graph import TwoStageGraph, _require, check_shared_glue
+from .ps_roi_align import ps_roi_align_standard
+
+
+def check_light_head_exportable(detector: nn.Module) -> None:
+    """Check that ``detector`` has the light-head layout :class:`ExportableLightHeadRCNN` reproduces.
+
+    Raises:
+        UnsupportedDetectorError: Naming the first component (and its type) that has no standard-ONNX form.
+    """
+    _require(type(detector).__name__ == 'LightHeadRCNN', 'detector', type(detector).__name__, 'LightHeadRCNN')
+    _require(type(detector.neck).__name__ == 'ContextEnhancement', 'neck', type(detector.neck).__name__,
+             'ContextEnhancement')
+    _require(type(detector.rpn_head).__name__ == 'LightRPNHead', 'RPN head', type(detector.rpn_head).__name__,
+             'LightRPNHead')
+    roi_head = detector.roi_head
+    _require(type(roi_head).__name__ == 'StandardRoIHead' and not roi_head.with_shared_head, 'RoI head',
+             type(roi_head).__name__, 'StandardRoIHead without a shared head')
+    roi_layer = roi_head.bbox_roi_extractor.roi_layers[0]
+    _require(type(roi_layer).__name__ == 'PSRoIAlign', 'RoI layer', type(roi_layer).__name__, 'PSRoIAlign')
+    bbox_head = roi_head.bbox_head
+    fcs_only = (type(bbox_head).__name__ in ('ConvFCBBoxHead', 'Shared2FCBBoxHead') and bbox_head.num_shared_fcs > 0
+                and not bbox_head.with_avg_pool and bbox_head.num_shared_convs == 0
+                and bbox_head.num_cls_convs == bbox_head.num_cls_fcs == 0
+                and bbox_head.num_reg_convs == bbox_head.num_reg_fcs == 0)
+    _require(fcs_only, 'box head', type(bbox_head).__name__, "mmdet's ConvFCBBoxHead with shared FCs only")
+    check_shared_glue(detector)
+
+
+class ExportableLightHeadRCNN(TwoStageGraph):
+    """Single-image inference of a light-head R-CNN with traceable, standard-ONNX ops.
+
+    Input and outputs as :class:`~shufflenet_det.export.detector_graph.ExportableFasterRCNN`.
+
+    Args:
+        detector: A trained :class:`~shufflenet_det.models.LightHeadRCNN`, in eval mode.
+
+    Raises:
+        UnsupportedDetectorError: If ``detector`` has a component without a standard-ONNX form here.
+    """
+
+    def __init__(self, detector: TwoStageDetector) -> None:
+        check_light_head_exportable(detector)
+        super().__init__(detector)
+        self.backbone = detector.backbone
+        self.neck = detector.neck
+        self.rpn_conv = detector.rpn_head.rpn_conv
+        self.attention = detector.attention
+        roi_layer = detector.roi_head.bbox_roi_extractor.roi_layers[0]
+        self.roi_output_size = roi_layer.output_size
+        self.roi_spatial_scale = roi_layer.spatial_scale
+        self.roi_sampling_ratio = roi_layer.sampling_ratio
+        self.shared_fcs = detector.roi_head.bbox_head.shared_fcs
+
+    def forward(self, image: Tensor) -> tuple[Tensor, Tensor, Tensor]:
+        """Detect objects in one RGB image tensor of shape (1, 3, H, W) with values 0..255."""
+        image_size = shape_as_tensor(image)
+        height, width = image_size[2], image_size[3]
+        context = self.neck(self.backbone(self.normalise_and_pad(image)))[0]
+        hidden = self.rpn_conv(context)
+        proposals = self.propose(hidden, height, width)
+        rois = torch.cat([proposals[:, :1] * 0, proposals], dim=1)  # batch index 0
+        roi_features = ps_roi_align_standard(self.attention(hidden, context), rois, self.roi_output_size,
+                                             self.roi_spatial_scale, self.roi_sampling_ratio)
+        head_features = roi_features.flatten(1)
+        for fc in self.shared_fcs:
+            head_features = nn.functional.relu(fc(head_features))
+        return self.classify_and_suppress(proposals, head_features, height, width)

@@ -1,0 +1,49 @@
+"""Position-sensitive RoIAlign written with standard ONNX operators (``RoiAlign`` and reshapes).
+
+ONNX has no position-sensitive pooling. Each bin of a position-sensitive RoI reads its own group of channels:
+torchvision's kernel maps input channel ``c * bins + bin`` to output channel ``c`` of bin ``bin``. Viewing the
+map as one image per bin (``bins`` images of ``C`` channels) and every RoI as its ``bins`` bin boxes, each
+pooled to 1x1 from its bin's image with the same half-pixel convention and sampling points, gives the same
+averages as the kernel with exactly its sampling work.
+
+Checked against torchvision's CPU kernel (tests/export/test_ps_roi_align_export.py): both shift box corners by
+half a feature pixel and never enlarge small boxes; a bin's ``sampling_ratio x sampling_ratio`` points sit at
+the centres of a regular grid over the bin, points beyond one pixel outside the map count as zero, and a
+zero-size box samples its corner point.
+"""
+
+import torch
+import torchvision
+from torch import Tensor
+
+
+def ps_roi_align_standard(features: Tensor, rois: Tensor, output_size: tuple[int, int], spatial_scale: float,
+                          sampling_ratio: int) -> Tensor:
+    """``torchvision.ops.ps_roi_align`` with a fixed ``sampling_ratio``, using ``roi_align`` (ONNX ``RoiAlign``).
+
+    Args:
+        features: Feature maps (N, C * bins, H, W), channels ordered as torchvision's kernel reads them.
+        rois: Boxes (K, 5): batch index, x1, y1, x2, y2 in image coordinates.
+        output_size: Bins per RoI (rows, columns).
+        spatial_scale: Feature-map size over image size.
+        sampling_ratio: Sampling points per bin side (at least 1).
+
+    Returns:
+        Pooled features (K, C, rows, columns).
+    """
+    rows, columns = output_size
+    bins = rows * columns
+    # (N, C * bins, H, W) -> (N * bins, C, H, W): image n * bins + b holds bin b's channels of image n.
+    per_bin = features.unflatten(1, (-1, bins)).transpose(1, 2).flatten(0, 1)
+    column = torch.arange(columns, dtype=rois.dtype, device=rois.device).repeat(rows)
+    row = torch.arange(rows, dtype=rois.dtype, device=rois.device).repeat_interleave(columns)
+    x1, y1, x2, y2 = rois[:, 1:2], rois[:, 2:3], rois[:, 3:4], rois[:, 4:5]
+    bin_width, bin_height = (x2 - x1) / columns, (y2 - y1) / rows
+    bin_boxes = torch.stack([x1 + column * bin_width, y1 + row * bin_height,
+                             x1 + (column + 1) * bin_width, y1 + (row + 1) * bin_height], dim=-1)
+    images = rois[:, :1] * bins + torch.arange(bins, dtype=rois.dtype, device=rois.device)
+    bin_rois = torch.cat([images[..., None], bin_boxes], dim=-1).reshape(-1, 5)
+    pooled = torchvision.ops.roi_align(per_bin, bin_rois, 1, spatial_scale=spatial_scale,
+                                       sampling_ratio=sampling_ratio, aligned=True)
+    # (K * bins, C, 1, 1) -> (K, C, rows, columns)
+    return pooled.flatten(1).unflatten(0, (-1, bins)).transpose(1, 2).unflatten(2, (rows, columns))
