@@ -3,7 +3,7 @@ VENV   ?= .venv
 PYTHON := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: install test test-all lint demo flops sweep clean
+.PHONY: install doctor test test-all test-gpu lint demo flops sweep clean
 
 install: $(STAMP)
 
@@ -12,11 +12,19 @@ $(STAMP): pyproject.toml tools/install_env.sh
 	VENV=$(VENV) bash tools/install_env.sh
 	touch $@
 
+# Versions, CUDA, and whether mmcv's compiled ops run on each device; says what to do about each problem.
+doctor: install
+	$(PYTHON) tools/check_env.py
+
 test: install
 	$(PYTHON) -m pytest -q
 
 test-all: install
 	$(PYTHON) -m pytest -q -m ''
+
+# The GPU smoke suite: skipped, with the reason, where torch sees no CUDA GPU.
+test-gpu: install
+	$(PYTHON) -m pytest -q -rs -m gpu
 
 lint: install
 	$(PYTHON) -m ruff check shufflenet_det tools tests configs

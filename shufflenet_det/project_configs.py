@@ -20,11 +20,41 @@ DEFAULT_SCALE = 600
 MAX_SIZE_RATIO = 5 / 3
 #: (height, width) of COCO's most common image, where a config's input size is quoted.
 TYPICAL_IMAGE = (480, 640)
+#: MMDetection's own C4 Faster R-CNN (ResNet-50, caffe style): the heavy detector reference.
+MMDET_R50_C4 = 'mmdet::faster_rcnn/faster-rcnn_r50-caffe_c4-1x_coco.py'
 
 
 def config_root() -> Path:
     """The folder holding the project's configs (``configs/`` of a checkout, or the installed copy)."""
     return Path(str(importlib.resources.files(__package__) / 'configs'))
+
+
+def load_config(config: str | Path) -> Config:
+    """Load a config file, or one of MMDetection's packaged configs named ``mmdet::<path>``.
+
+    Raises:
+        FileNotFoundError: If the file does not exist.
+    """
+    if str(config).startswith('mmdet::'):
+        from mmengine.hub import get_config
+
+        return get_config(str(config))
+    if not Path(config).is_file():
+        raise FileNotFoundError(f'config {config} not found')
+    return Config.fromfile(str(config))
+
+
+def project_detector_configs() -> list[Path]:
+    """The project's COCO detector configs: the paper's C4 ones (``frcnn_*.py``), then ``lighthead/*.py``."""
+    return sorted(config_root().glob('frcnn_*.py')) + sorted(config_root().glob('lighthead/*.py'))
+
+
+def display_path(config: str | Path) -> str:
+    """``config`` as users write it: ``configs/<path>`` for the project's configs, unchanged otherwise."""
+    path = Path(config)
+    if path.is_absolute() and path.is_relative_to(config_root()):
+        return f'configs/{path.relative_to(config_root())}'
+    return str(config)
 
 
 def config_name(stem: str, scale: int) -> str:

@@ -1,4 +1,4 @@
-"""Published numbers the project measures against (ShuffleNet v1 and MobileNet v1 papers).
+"""Published numbers the project measures against (ShuffleNet v1 and MobileNet v1 papers, reference models).
 
 They fill the "paper" columns of reports; they are never written into a result column.
 """
@@ -15,15 +15,25 @@ CLASSIFIER_MFLOPS = {
     'ShuffleNet 1.5x (g=3)': 292,
     'ShuffleNet 2x (g=3)': 524,
     'MobileNet v1 1.0': 569,
+    # torchvision's reference classifiers: AlexNet as ShuffleNet v1 Table 8 lists it; VGG-16 and GoogLeNet from
+    # MobileNet v1 Table 8; ResNet-50 from torchvision's model documentation (4.09 G; He et al. 2016 give 3.8 G).
+    'AlexNet': 720,
+    'VGG-16': 15300,
+    'GoogLeNet': 1550,
+    'ResNet-50': 4100,
 }
 
-#: Parameters (millions) published for the classification networks (Megvii's release; MobileNet paper).
+#: Parameters (millions) published for the classification networks (Megvii's release; MobileNet v1 Table 8;
+#: torchvision's model documentation for ResNet-50).
 CLASSIFIER_MPARAMS = {
     'ShuffleNet 0.5x (g=3)': 0.7,
     'ShuffleNet 1x (g=3)': 1.9,
     'ShuffleNet 1.5x (g=3)': 3.4,
     'ShuffleNet 2x (g=3)': 5.4,
     'MobileNet v1 1.0': 4.2,
+    'VGG-16': 138,
+    'GoogLeNet': 6.8,
+    'ResNet-50': 25.6,
 }
 
 #: Backbone configs of the reference models, keyed like the tables above.

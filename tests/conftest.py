@@ -1,4 +1,5 @@
-"""Shared test setup: register the project's modules, seed torch, and a briefly trained detector."""
+"""Shared test setup: register the project's modules, seed torch, skip GPU tests without a GPU, and a briefly
+trained detector."""
 
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +17,16 @@ from shufflenet_det.runtime import adapt_to_cpu
 ROOT = Path(__file__).resolve().parents[1]
 
 torch.manual_seed(0)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Skip the tests marked ``gpu``, saying why, where torch sees no CUDA GPU."""
+    if torch.cuda.is_available():
+        return
+    skip = pytest.mark.skip(reason='needs a CUDA GPU: torch.cuda.is_available() is False here (make doctor says why)')
+    for item in items:
+        if item.get_closest_marker('gpu') is not None:
+            item.add_marker(skip)
 
 
 @dataclass(frozen=True)

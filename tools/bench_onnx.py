@@ -1,7 +1,7 @@
 """Device benchmark of an exported detector (onnxruntime + numpy only): ``shufflenet_det.deploy.bench`` as a script.
 
-Runs from a checkout or from a copy holding just ``tools/bench_onnx.py``, ``shufflenet_det/__init__.py`` and
-``shufflenet_det/deploy/``; see ``python tools/bench_onnx.py --help`` and docs/arm.md.
+Runs from a checkout without installing it; an installed project has the same program as ``shufflenet-det-bench``
+(see ``python tools/bench_onnx.py --help`` and docs/arm.md).
 """
 
 import sys

@@ -21,7 +21,7 @@ from PIL import Image, ImageDraw
 
 from shufflenet_det.complexity import config_input_shape, detector_complexity
 from shufflenet_det.datasets import CLASSES, generate_dataset
-from shufflenet_det.runtime import adapt_to_cpu, trust_own_checkpoints
+from shufflenet_det.runtime import adapt_to_cpu
 from shufflenet_det.table import markdown_table
 
 CONFIGS = ('configs/demo/shapes_frcnn_shufflenet.py', 'configs/demo/shapes_frcnn_mobilenet.py')
@@ -33,7 +33,6 @@ def train_and_evaluate(config_path: str, work_root: Path) -> tuple[Runner, dict,
     cfg = Config.fromfile(config_path)
     cfg.work_dir = str(work_root / Path(config_path).stem)
     adapt_to_cpu(cfg, 'none')
-    trust_own_checkpoints(cfg.work_dir)
     runner = Runner.from_cfg(cfg)
     start = time.perf_counter()
     runner.train()

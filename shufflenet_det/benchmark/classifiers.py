@@ -1,6 +1,7 @@
-"""Classification networks of the paper's Table 8 as sweep cases: ShuffleNet v1, MobileNet v1, AlexNet."""
+"""Classification networks as sweep cases: ShuffleNet v1, MobileNet v1, and torchvision's reference networks."""
 
 import copy
+from functools import partial
 from pathlib import Path
 
 import torch
@@ -13,19 +14,29 @@ from ..deploy.spec import OPSET
 from .rows import ModelKind
 from .zoo import Case
 
+#: torchvision's builders of the reference classifiers, by their name in :mod:`shufflenet_det.reference`
+#: (GoogLeNet without the auxiliary classifiers, which only training uses).
+TORCHVISION_CLASSIFIERS = {
+    'AlexNet': torchvision.models.alexnet,
+    'VGG-16': torchvision.models.vgg16,
+    'GoogLeNet': partial(torchvision.models.googlenet, aux_logits=False, init_weights=True),
+    'ResNet-50': torchvision.models.resnet50,
+}
+
 
 def build_classifier(name: str) -> nn.Module:
-    """The classification network called ``name`` in :mod:`shufflenet_det.reference`, or torchvision's AlexNet.
+    """The classification network called ``name``: one of our backbones or a torchvision reference network.
 
     Weights are random: latency does not depend on their values.
 
     Raises:
-        KeyError: If ``name`` is neither a reference backbone nor ``AlexNet``.
+        KeyError: If ``name`` is neither a backbone of :mod:`shufflenet_det.reference` nor a torchvision one.
     """
-    if name == 'AlexNet':
-        return torchvision.models.alexnet(weights=None).eval()
+    if name in TORCHVISION_CLASSIFIERS:
+        return TORCHVISION_CLASSIFIERS[name](weights=None).eval()
     if name not in reference.CLASSIFIER_BACKBONES:
-        raise KeyError(f'unknown classifier {name!r}; known: AlexNet, {", ".join(reference.CLASSIFIER_BACKBONES)}')
+        known = [*TORCHVISION_CLASSIFIERS, *reference.CLASSIFIER_BACKBONES]
+        raise KeyError(f'unknown classifier {name!r}; known: {", ".join(known)}')
     import shufflenet_det.models  # noqa: F401  (registers the backbones)
     from shufflenet_det.models import ClassificationNet
 

@@ -1,4 +1,6 @@
-"""The project's detectors (C4 and light head) as sweep cases, with random weights and real-aspect (4:3) images.
+"""Two-stage detectors as sweep cases: the project's (C4 and light head) and MMDetection's R50-C4, random weights.
+
+Each runs on a real-aspect (4:3) image of the built-in shapes data.
 
 The PyTorch call is MMDetection's own inference: the data preprocessor (normalise, pad) then ``model.predict``
 (:func:`shufflenet_det.export.verify.mmdet_predict`).
@@ -36,13 +38,21 @@ def padded_size(height: int, width: int, divisor: int) -> tuple[int, int]:
     return -(-height // divisor) * divisor, -(-width // divisor) * divisor
 
 
-def detector_case(key: str, name: str, config_stem: str, scale: int) -> Case:
-    """One of the project's detectors at ``scale`` on a 4:3 image of the built-in shapes data."""
+def detector_case(key: str, name: str, config: str, scale: int) -> Case:
+    """A two-stage detector at ``scale`` on a 4:3 image of the built-in shapes data.
+
+    Args:
+        key: Command-line name of the model.
+        name: Display name of the model.
+        config: The project's config below ``configs/`` without scale suffix (``frcnn_shufflenet_2x``,
+            ``lighthead/frcnn_lh_mobilenet_v1``) or an ``mmdet::`` config.
+        scale: Shorter image side.
+    """
     from ..export import prepare_export
     from ..export.exporter import sample_images, to_model_input
     from ..export.verify import mmdet_predict
 
-    config = config_for(config_stem, scale)
+    config = config if config.startswith('mmdet::') else config_for(config, scale)
     torch.manual_seed(0)
     prepared = prepare_export(config, None, scale)
     detector = prepared.detector

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..project_configs import SCALES
+from ..project_configs import MMDET_R50_C4, SCALES
 from .rows import ModelKind
 
 if TYPE_CHECKING:
@@ -27,15 +27,18 @@ class SweepModel:
         key: Command-line name.
         name: Display name (classifiers: the key of :mod:`shufflenet_det.reference`).
         kind: Classifier or detector.
-        config_stem: The project's detector config below ``configs/`` (without scale suffix), None otherwise.
-        peer: Whether this is a detector from another project (torchvision, MMDetection's own).
+        config: A detector's config: the project's config below ``configs/`` (without scale suffix) or an
+            ``mmdet::`` config.
+        torchvision: Whether this is one of torchvision's detectors (it keeps its own settings).
+        note: Printed beside the model's rows (settings that differ from the project's detectors).
     """
 
     key: str
     name: str
     kind: ModelKind
-    config_stem: str | None = None
-    peer: bool = False
+    config: str | None = None
+    torchvision: bool = False
+    note: str | None = None
 
 
 CLASSIFIER, DETECTOR = ModelKind.CLASSIFIER, ModelKind.DETECTOR
@@ -45,6 +48,9 @@ MODELS = (
     SweepModel('shufflenet-2x', 'ShuffleNet 2x (g=3)', CLASSIFIER),
     SweepModel('mobilenet-1.0', 'MobileNet v1 1.0', CLASSIFIER),
     SweepModel('alexnet', 'AlexNet', CLASSIFIER),
+    SweepModel('googlenet', 'GoogLeNet', CLASSIFIER),
+    SweepModel('resnet-50', 'ResNet-50', CLASSIFIER),
+    SweepModel('vgg-16', 'VGG-16', CLASSIFIER),
     SweepModel('frcnn-shufflenet-2x', 'Faster R-CNN ShuffleNet 2x (g=3)', DETECTOR, 'frcnn_shufflenet_2x'),
     SweepModel('frcnn-shufflenet-1x', 'Faster R-CNN ShuffleNet 1x (g=3)', DETECTOR, 'frcnn_shufflenet_1x'),
     SweepModel('frcnn-mobilenet-1.0', 'Faster R-CNN MobileNet v1 1.0', DETECTOR, 'frcnn_mobilenet_v1'),
@@ -54,8 +60,10 @@ MODELS = (
                'lighthead/frcnn_lh_shufflenet_1x'),
     SweepModel('frcnn-lh-mobilenet-1.0', 'Light-head R-CNN MobileNet v1 1.0', DETECTOR,
                'lighthead/frcnn_lh_mobilenet_v1'),
-    SweepModel('tv-frcnn-mnv3-320-fpn', 'torchvision Faster R-CNN MobileNetV3-L 320 FPN', DETECTOR, peer=True),
-    SweepModel('tv-frcnn-mnv3-fpn', 'torchvision Faster R-CNN MobileNetV3-L FPN', DETECTOR, peer=True),
+    SweepModel('tv-frcnn-mnv3-320-fpn', 'torchvision Faster R-CNN MobileNetV3-L 320 FPN', DETECTOR, torchvision=True),
+    SweepModel('tv-frcnn-mnv3-fpn', 'torchvision Faster R-CNN MobileNetV3-L FPN', DETECTOR, torchvision=True),
+    SweepModel('mmdet-frcnn-r50-c4', 'MMDetection Faster R-CNN R50-C4', DETECTOR, MMDET_R50_C4,
+               note='MMDetection defaults: 1000 proposals per image, ResNet-50 stage 4 per RoI'),
 )
 MODELS_BY_KEY = {model.key: model for model in MODELS}
 
@@ -156,10 +164,12 @@ def build_case(setting: Setting) -> Case:
         from .classifiers import classifier_case
 
         return classifier_case(model.key, model.name, *setting.size)
-    if model.peer:
+    if model.torchvision:
         from .peers import peer_case
 
         return peer_case(model.key, model.name, setting.scale)
     from .detectors import detector_case
 
-    return detector_case(model.key, model.name, model.config_stem, setting.scale)
+    case = detector_case(model.key, model.name, model.config, setting.scale)
+    case.notes += [model.note] if model.note else []
+    return case

@@ -1,10 +1,14 @@
 """Run exported detectors on a device with ``onnxruntime`` and ``numpy`` alone (no torch, mmcv or mmdet).
 
-This package is self-contained: copy ``shufflenet_det/__init__.py`` and ``shufflenet_det/deploy/`` to a board or
-phone next to an exported ``<name>.onnx`` and its ``<name>.json`` sidecar. Pillow is optional (reading JPEG/PNG
-and writing class names on drawings); without it, images are read from ``.npy`` files.
+On a board or phone, install the project with its ``deploy`` extra (``pip install 'shufflenet-det[deploy]'``:
+onnxruntime, numpy, Pillow) and run an exported ``<name>.onnx`` with its ``<name>.json`` sidecar. Pillow is
+optional (reading JPEG/PNG and writing class names on drawings); without it, images are read from ``.npy`` files.
+The training and export side (:mod:`shufflenet_det.export`, :mod:`shufflenet_det.benchmark`) builds on the
+primitives defined here, so both sides share one definition of each.
 
-Modules: :mod:`.spec` (the sidecar), :mod:`.preprocess` (validation and resizing), :mod:`.runner` (the
-detector), :mod:`.images` (reading and writing images), :mod:`.draw`, :mod:`.machine`, :mod:`.timing`,
-:mod:`.bench` (the command line benchmark) and :mod:`.compare` (comparing two benchmark results).
+Modules: :mod:`.spec` (the sidecar, written by the exporter and read here), :mod:`.preprocess` (validation and
+resizing), :mod:`.runner` (the detector), :mod:`.detections` (detections and matching two runs' detections),
+:mod:`.images` (reading and writing images), :mod:`.draw`, :mod:`.machine`, :mod:`.timing`, :mod:`.arguments`
+(command-line types), :mod:`.bench` (the command line benchmark) and :mod:`.compare` (comparing two benchmark
+results).
 """

@@ -59,9 +59,17 @@ def resized_size(height: int, width: int, scale: int, max_size: int) -> tuple[in
 
     The factor is ``min(scale / shorter side, max_size / longer side)`` and each side becomes
     ``int(side * factor + 0.5)``.
+
+    Raises:
+        ValueError: If the image is so elongated that its shorter side would shrink to 0 pixels.
     """
     factor = min(scale / min(height, width), max_size / max(height, width))
-    return int(height * factor + 0.5), int(width * factor + 0.5)
+    size = int(height * factor + 0.5), int(width * factor + 0.5)
+    if min(size) < 1:
+        raise ValueError(f'image {height}x{width} is too elongated for this model: with the longer side limited to '
+                         f'{max_size} px its shorter side would become {min(size)} px; crop it into parts whose '
+                         f'sides differ by less than {max_size * 2}:1')
+    return size
 
 
 @dataclass(frozen=True)

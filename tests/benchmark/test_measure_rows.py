@@ -51,7 +51,7 @@ def test_alexnet_counts_about_the_papers_720_mflops():
 
 def test_unknown_classifier_is_a_clear_error():
     with pytest.raises(KeyError, match='AlexNet'):
-        build_classifier('VGG-16')
+        build_classifier('VGG-19')
 
 
 def test_padding():
@@ -88,7 +88,7 @@ def test_light_head_detectors_are_sweep_models_with_their_configs():
                       ('frcnn-lh-shufflenet-1x', 'frcnn_lh_shufflenet_1x'),
                       ('frcnn-lh-mobilenet-1.0', 'frcnn_lh_mobilenet_v1')):
         spec = find_models([key])[0]
-        assert spec.kind == DETECTOR and not spec.peer
+        assert spec.kind == DETECTOR and not spec.torchvision
         for scale, name in ((300, f'{stem}_300.py'), (600, f'{stem}.py')):
-            path = config_for(spec.config_stem, scale)
+            path = config_for(spec.config, scale)
             assert path.is_file() and path.name == name and path.parent.name == 'lighthead'

@@ -1,6 +1,5 @@
-"""tools/report.py prints Table 7 with the paper's numbers beside results read from MMEngine work dirs."""
+"""Table 7 with the paper's numbers beside results read from MMEngine work dirs (tools/report.py prints it)."""
 
-import importlib.util
 import json
 import os
 import subprocess
@@ -10,13 +9,12 @@ from pathlib import Path
 import pytest
 from mmengine.config import Config
 
+from shufflenet_det import table7 as report
 from shufflenet_det.checkpoints import find_architecture
 from shufflenet_det.datasets import generate_dataset
+from shufflenet_det.project_configs import SCALES, config_for
 
 ROOT = Path(__file__).resolve().parents[2]
-spec = importlib.util.spec_from_file_location('report', ROOT / 'tools/report.py')
-report = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(report)
 
 #: Backbone config of each Table 7 row.
 BACKBONES = {'ShuffleNet 2x (g=3)': dict(type='ShuffleNetV1', groups=3, widen_factor=2.0),
@@ -94,8 +92,8 @@ def test_nothing_run_gives_the_papers_table(tmp_path):
 
 @pytest.mark.parametrize('backbone,weights,config', report.ROWS)
 def test_rows_name_existing_configs_of_their_backbone_and_weights(backbone, weights, config):
-    for scale in report.SCALES:
-        assert (ROOT / 'configs' / Path(config).parent / f'{report.config_name(config, scale)}.py').is_file()
+    for scale in SCALES:
+        assert config_for(config, scale).is_file()
     cfg = Config.fromfile(str(ROOT / 'configs' / f'{config}.py'))
     for key, value in BACKBONES[backbone.removesuffix(', light head')].items():
         assert cfg.model.backbone[key] == value

@@ -1,0 +1,142 @@
+"""The ShuffleNet paper's Table 7 (COCO mAP of Faster R-CNN at scales 300 and 600) beside our results.
+
+Each row is one of our detector configs at both scales; its results are read from the work dir tools/train.py
+and tools/test.py give it (work_dirs/<config name>/): the newest tools/test.py evaluation
+(<timestamp>/<timestamp>.json), else the last validation during training (<timestamp>/vis_data/scalars.json).
+Rows without results say "not run"; results from before the last epoch of the schedule are starred. Below the
+table, every number is traced to its file, the checkpoint and the annotations it was evaluated on.
+"""
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from mmengine.config import Config
+
+from .project_configs import SCALES, config_name
+from .reference import DETECTION_MAP
+from .table import markdown_table
+
+#: (backbone as in Table 7, ImageNet weights, config path under configs/ without .py, at scale 600).
+ROWS = (
+    ('ShuffleNet 2x (g=3)', 'Megvii', 'frcnn_shufflenet_2x'),
+    ('ShuffleNet 2x (g=3)', 'none', 'scratch/frcnn_shufflenet_2x_scratch'),
+    ('ShuffleNet 1x (g=3)', 'Megvii', 'frcnn_shufflenet_1x'),
+    ('ShuffleNet 1x (g=3)', 'mmpretrain', 'frcnn_shufflenet_1x_mmpretrain'),
+    ('ShuffleNet 1x (g=3)', 'none', 'scratch/frcnn_shufflenet_1x_scratch'),
+    ('1.0 MobileNet-224', 'timm', 'frcnn_mobilenet_v1'),
+    ('1.0 MobileNet-224', 'none', 'scratch/frcnn_mobilenet_v1_scratch'),
+    # The light-head layout (ThunderNet's head); not in the paper.
+    ('ShuffleNet 2x (g=3), light head', 'none', 'lighthead/frcnn_lh_shufflenet_2x'),
+    ('ShuffleNet 1x (g=3), light head', 'none', 'lighthead/frcnn_lh_shufflenet_1x'),
+    ('1.0 MobileNet-224, light head', 'none', 'lighthead/frcnn_lh_mobilenet_v1'),
+)
+#: Keys of shufflenet_det.reference.DETECTION_MAP for each Table 7 backbone.
+PAPER_KEYS = {
+    'ShuffleNet 2x (g=3)': ('ShuffleNet 2x (g=3)',),
+    'ShuffleNet 1x (g=3)': ('ShuffleNet 1x (g=3)',),
+    '1.0 MobileNet-224': ('MobileNet v1 1.0 (MobileNets paper)', 'MobileNet v1 1.0 (ShuffleNet authors)'),
+}
+METRIC = 'coco/bbox_mAP'
+NOT_RUN = 'not run'
+OURS_ONLY = 'ours only'
+
+
+@dataclass(frozen=True)
+class Result:
+    """One evaluation of a run.
+
+    Attributes:
+        map: COCO mAP[.5:.95] as a fraction (MMDetection's ``coco/bbox_mAP``).
+        description: Where it comes from: test of which checkpoint, or validation after which epoch.
+        final: Whether the evaluated model finished its schedule.
+        file: The file the number was read from.
+        annotations: The annotation file it was evaluated against.
+        configs: Config files dumped into the work dir (the configs its runs were started with).
+    """
+
+    map: float
+    description: str
+    final: bool
+    file: Path
+    annotations: str
+    configs: tuple[str, ...]
+
+
+def run_config(run_dir: Path) -> Config:
+    """The config a run used, as MMEngine dumped it into ``<timestamp>/vis_data/config.py``."""
+    return Config.fromfile(str(run_dir / 'vis_data' / 'config.py'), import_custom_modules=False)
+
+
+def find_result(work_dir: Path) -> Result | None:
+    """The newest test evaluation in ``work_dir``, else its last validation, else None."""
+    run_dirs = sorted((path for path in work_dir.glob('*') if (path / 'vis_data' / 'config.py').is_file()),
+                      reverse=True)
+    configs = tuple(sorted(path.name for path in work_dir.glob('*.py')))
+    for run_dir in run_dirs:
+        test_file = run_dir / f'{run_dir.name}.json'
+        metrics = json.loads(test_file.read_text()) if test_file.is_file() else {}
+        if METRIC in metrics:
+            cfg = run_config(run_dir)
+            checkpoint = Path(cfg.get('load_from') or 'unknown checkpoint').name
+            epoch = re.fullmatch(r'epoch_(\d+)\.pth', checkpoint)
+            final = epoch is not None and int(epoch[1]) == cfg.train_cfg.max_epochs
+            return Result(metrics[METRIC], f'test of {checkpoint}', final, test_file,
+                          cfg.test_evaluator.get('ann_file', '?'), configs)
+    for run_dir in run_dirs:
+        scalars = run_dir / 'vis_data' / 'scalars.json'
+        if not scalars.is_file():
+            continue
+        validations = [entry for entry in map(json.loads, scalars.read_text().splitlines()) if METRIC in entry]
+        if validations:
+            cfg = run_config(run_dir)
+            epoch, max_epochs = validations[-1]['step'], cfg.train_cfg.max_epochs
+            return Result(validations[-1][METRIC], f'validation after epoch {epoch} of {max_epochs}',
+                          epoch == max_epochs, scalars, cfg.val_evaluator.get('ann_file', '?'), configs)
+    return None
+
+
+def paper_cell(backbone: str, scale: int) -> str:
+    """The paper's mAP (MobileNet: the MobileNets paper's and the ShuffleNet authors'); rows the paper does not
+    have (the light head) say so."""
+    if backbone not in PAPER_KEYS:
+        return OURS_ONLY
+    return ' / '.join(f'{DETECTION_MAP[key][scale]:.1f}' for key in PAPER_KEYS[backbone])
+
+
+def our_cell(result: Result | None) -> str:
+    if result is None:
+        return NOT_RUN
+    return f'{100 * result.map:.1f}' + ('' if result.final else '*')
+
+
+def report(work_root: Path) -> str:
+    """Table 7 with our results from ``work_root``, followed by where each of our numbers comes from."""
+    rows, sources = [], []
+    for backbone, weights, config in ROWS:
+        row = [backbone, weights, config]
+        for scale in SCALES:
+            name = config_name(Path(config).name, scale)
+            result = find_result(work_root / name)
+            row += [paper_cell(backbone, scale), our_cell(result)]
+            if result is not None:
+                line = (f'- {name}: {100 * result.map:.1f} mAP, {result.description}, on {result.annotations} '
+                        f'({result.file})')
+                if f'{name}.py' not in result.configs:
+                    line += f'; the work dir holds runs of {", ".join(result.configs) or "no known config"}, '
+                    line += f'not of {name}.py'
+                sources.append(line)
+        rows.append(row)
+    headers = ['backbone', 'ImageNet weights', 'config']
+    for scale in SCALES:
+        headers += [f'paper {scale}', f'ours {scale}']
+    lines = ['COCO mAP[.5:.95] of Faster R-CNN at input scales 300 and 600: ShuffleNet paper Table 7 (trained on '
+             'trainval35k, tested on minival) and ours (configs/<config>[_300].py, results in '
+             f'{work_root}/<config name>/).', '', markdown_table(headers, rows), '',
+             'MobileNet: the MobileNets paper\'s number / the ShuffleNet authors\' reimplementation.',
+             'Light head: the light-head layout (configs/lighthead/, docs/light_head.md), not in the paper.',
+             '* evaluated before the last epoch of its schedule.']
+    if sources:
+        lines += ['', 'Our numbers come from:'] + sources
+    return '\n'.join(lines)
