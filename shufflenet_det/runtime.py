@@ -1,16 +1,25 @@
-"""Run-time helpers shared by the train and test tools: config loading, CPU launchers, checkpoint trust."""
+"""Run-time helpers shared by the train and test tools: config loading and checks, CPU launchers, error reports."""
 
+import logging
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import torch
 import torch.distributed as dist
 from mmengine.config import Config
-from mmengine.runner import CheckpointLoader
+from mmengine.logging import MMLogger
+from mmengine.model import is_model_wrapper
+from mmengine.registry import RUNNERS
+from mmengine.runner import Runner
+
+from .engine import check_arguments, check_detector_channels, check_options
+from .errors import ShufflenetDetError
 
 
 def load_run_config(config: str, cfg_options: dict | None, work_dir: str | None, launcher: str) -> Config:
-    """Load a config as MMDetection's train and test tools do.
+    """Load a config as MMDetection's train and test tools do, and check it before anything is built.
 
     Args:
         config: Config file path.
@@ -20,11 +29,20 @@ def load_run_config(config: str, cfg_options: dict | None, work_dir: str | None,
 
     Returns:
         The config, ready for ``Runner.from_cfg``.
+
+    Raises:
+        FileNotFoundError: If the config file does not exist.
+        ConfigError: For an option key the config does not have, a config variable that can no longer take
+            effect, or an argument a component does not take (each with the key meant).
     """
+    if not Path(config).is_file():
+        raise FileNotFoundError(f'config {config} not found')
     cfg = Config.fromfile(config)
     cfg.launcher = launcher
     if cfg_options is not None:
+        check_options(cfg, cfg_options)
         cfg.merge_from_dict(cfg_options)
+    check_arguments(cfg)
     if work_dir is not None:
         cfg.work_dir = work_dir
     elif cfg.get('work_dir') is None:
@@ -62,28 +80,47 @@ def adapt_to_cpu(cfg: Config, launcher: str) -> None:
         cfg.model_wrapper_cfg = dict(type='MMDistributedDataParallel', device_ids=None)
 
 
-def trust_own_checkpoints(*trusted: str) -> None:
-    """Let MMEngine load this project's own checkpoints on torch >= 2.6.
+def build_runner(cfg: Config) -> Runner:
+    """Build MMEngine's runner for ``cfg`` and check the detector's channels before anything runs.
 
-    torch now loads with ``weights_only=True``, which refuses the training state MMEngine saves (its message
-    hub's history buffers and numpy scalars), so ``--resume`` and evaluating one's own checkpoint would fail.
-    Files inside ``trusted`` folders, or equal to a ``trusted`` file, were written by our own runs or named
-    by the user on the command line: they load in full. Every other file (downloaded pretrained weights,
-    for instance) keeps torch's safe ``weights_only=True`` loading.
+    Raises:
+        ConfigError: If the backbone's channels differ from the neck's or heads' ``in_channels``.
+    """
+    runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg else RUNNERS.build(cfg)
+    check_detector_channels(unwrapped(runner.model))
+    return runner
+
+
+def unwrapped(model: torch.nn.Module) -> torch.nn.Module:
+    """The model inside MMEngine's (distributed) data-parallel wrapper, or ``model`` itself."""
+    return model.module if is_model_wrapper(model) else model
+
+
+@contextmanager
+def reported_errors(debug: bool) -> Iterator[None]:
+    """Turn this project's errors (and missing files) into ``error: <message>`` and exit status 1.
+
+    The traceback still goes to the run's log file when there is one, and to the screen with ``debug``.
 
     Args:
-        trusted: Work dirs and checkpoint files to load with ``weights_only=False``.
+        debug: Re-raise the error with its traceback instead.
     """
-    roots = [Path(path).expanduser().resolve() for path in trusted if path]
+    try:
+        yield
+    except (ShufflenetDetError, FileNotFoundError) as error:
+        if debug:
+            raise
+        _log_traceback_to_files(error)
+        raise SystemExit(f'error: {error}') from None
 
-    @CheckpointLoader.register_scheme(prefixes='', force=True)
-    def load_local_checkpoint(filename: str, map_location: str | None = None) -> dict:
-        path = Path(filename).expanduser()
-        if not path.is_file():
-            raise FileNotFoundError(f'checkpoint {filename} not found')
-        resolved = path.resolve()
-        own = any(resolved == root or resolved.is_relative_to(root) for root in roots)
-        return torch.load(path, map_location=map_location, weights_only=not own)
+
+def _log_traceback_to_files(error: BaseException) -> None:
+    logger = MMLogger.get_current_instance()
+    record = logger.makeRecord(logger.name, logging.ERROR, __file__, 0, f'{type(error).__name__}: {error}', None,
+                               (type(error), error, error.__traceback__))
+    for handler in logger.handlers:
+        if isinstance(handler, logging.FileHandler):
+            handler.handle(record)
 
 
 def close_distributed() -> None:

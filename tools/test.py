@@ -8,22 +8,29 @@ import argparse
 import os
 
 from mmengine.config import DictAction
-from mmengine.registry import RUNNERS
-from mmengine.runner import Runner
 
-from shufflenet_det.runtime import adapt_to_cpu, close_distributed, load_run_config, trust_own_checkpoints
+from shufflenet_det.checkpoints import load_weights
+from shufflenet_det.runtime import (
+    adapt_to_cpu,
+    build_runner,
+    close_distributed,
+    load_run_config,
+    reported_errors,
+    unwrapped,
+)
 
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description='Test (and evaluate) a detector')
     parser.add_argument('config', help='test config file path')
-    parser.add_argument('checkpoint', help='checkpoint file')
+    parser.add_argument('checkpoint', help='checkpoint file; it must fit the config exactly')
     parser.add_argument('--work-dir', help='the dir to save the evaluation metrics')
     parser.add_argument('--out', help='dump predictions to this pickle file for offline evaluation')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
                         help='override config settings, e.g. test_dataloader.batch_size=4')
     parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'], default='none',
                         help='job launcher')
+    parser.add_argument('--debug', action='store_true', help='show the traceback of input errors too')
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
     args = parser.parse_args()
     os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
@@ -32,20 +39,18 @@ def parse_args() -> argparse.Namespace:
 
 def main() -> None:
     args = parse_args()
-    cfg = load_run_config(args.config, args.cfg_options, args.work_dir, args.launcher)
-    cfg.load_from = args.checkpoint
-    if args.out is not None:
-        if not args.out.endswith(('.pkl', '.pickle')):
-            raise SystemExit(f'error: --out {args.out} must end with .pkl or .pickle')
-        cfg.test_evaluator = [cfg.test_evaluator, dict(type='DumpDetResults', out_file_path=args.out)]
-    adapt_to_cpu(cfg, args.launcher)
-    trust_own_checkpoints(cfg.work_dir, args.checkpoint)
-    runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg else RUNNERS.build(cfg)
-    try:
+    if args.out is not None and not args.out.endswith(('.pkl', '.pickle')):
+        raise SystemExit(f'error: --out {args.out} must end with .pkl or .pickle')
+    with reported_errors(args.debug):
+        cfg = load_run_config(args.config, args.cfg_options, args.work_dir, args.launcher)
+        cfg.load_from = None  # loaded strictly below instead of MMEngine's warn-and-continue
+        if args.out is not None:
+            cfg.test_evaluator = [cfg.test_evaluator, dict(type='DumpDetResults', out_file_path=args.out)]
+        adapt_to_cpu(cfg, args.launcher)
+        runner = build_runner(cfg)
+        load_weights(unwrapped(runner.model), args.checkpoint)
         runner.test()
-        close_distributed()
-    except FileNotFoundError as error:  # a missing dataset or checkpoint: the message names the path
-        raise SystemExit(f'error: {error}') from None
+    close_distributed()
 
 
 if __name__ == '__main__':

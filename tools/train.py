@@ -10,11 +10,17 @@ import argparse
 import os
 
 from mmengine.config import DictAction
-from mmengine.registry import RUNNERS
-from mmengine.runner import Runner
 
-from shufflenet_det.imagenet_init import MissingPretrainedError, require_pretrained_files
-from shufflenet_det.runtime import adapt_to_cpu, close_distributed, enable_amp, load_run_config, trust_own_checkpoints
+from shufflenet_det.engine import configure_resume
+from shufflenet_det.imagenet_init import require_pretrained_files
+from shufflenet_det.runtime import (
+    adapt_to_cpu,
+    build_runner,
+    close_distributed,
+    enable_amp,
+    load_run_config,
+    reported_errors,
+)
 
 
 def parse_args() -> argparse.Namespace:
@@ -25,12 +31,13 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--auto-scale-lr', action='store_true',
                         help='scale the learning rate by the actual total batch size')
     parser.add_argument('--resume', nargs='?', type=str, const='auto',
-                        help='resume from this checkpoint, or with no value from the latest checkpoint in the '
-                             'work dir')
+                        help='resume from this checkpoint, or with no value from the newest intact checkpoint in '
+                             'the work dir')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
                         help='override config settings, e.g. train_dataloader.batch_size=4')
     parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'], default='none',
                         help='job launcher')
+    parser.add_argument('--debug', action='store_true', help='show the traceback of input errors too')
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
     args = parser.parse_args()
     os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
@@ -39,29 +46,17 @@ def parse_args() -> argparse.Namespace:
 
 def main() -> None:
     args = parse_args()
-    cfg = load_run_config(args.config, args.cfg_options, args.work_dir, args.launcher)
-    if args.amp:
-        enable_amp(cfg)
-    if args.auto_scale_lr:
-        cfg.auto_scale_lr.enable = True
-    if args.resume == 'auto':
-        cfg.resume = True
-        cfg.load_from = None
-    elif args.resume is not None:
-        cfg.resume = True
-        cfg.load_from = args.resume
-    try:  # MMEngine initialises the weights before it resumes, so a resumed run needs the file too
-        require_pretrained_files(cfg, args.config)
-    except MissingPretrainedError as error:
-        raise SystemExit(f'error: {error}') from None
-    adapt_to_cpu(cfg, args.launcher)
-    trust_own_checkpoints(cfg.work_dir, args.resume if args.resume != 'auto' else None)
-    runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg else RUNNERS.build(cfg)
-    try:
-        runner.train()
-        close_distributed()
-    except FileNotFoundError as error:  # a missing dataset: the message says where to get and put it
-        raise SystemExit(f'error: {error}') from None
+    with reported_errors(args.debug):
+        cfg = load_run_config(args.config, args.cfg_options, args.work_dir, args.launcher)
+        if args.amp:
+            enable_amp(cfg)
+        if args.auto_scale_lr:
+            cfg.auto_scale_lr.enable = True
+        configure_resume(cfg, args.resume)
+        require_pretrained_files(cfg, args.config)  # MMEngine initialises the weights before it resumes too
+        adapt_to_cpu(cfg, args.launcher)
+        build_runner(cfg).train()
+    close_distributed()
 
 
 if __name__ == '__main__':

@@ -1,4 +1,8 @@
-# MMDetection's runtime, keeping the last 3 epoch checkpoints so an interrupted run can `--resume`.
+# MMDetection's runtime with checkpoints that survive a kill (written to a temporary file, flushed, renamed), keeping
+# the last 3 epochs so an interrupted run can `--resume`. The imports register the project's models, datasets and
+# the checkpoint hook, and make MMEngine load checkpoints without running code from them.
 _base_ = 'mmdet::_base_/default_runtime.py'
 
-default_hooks = dict(checkpoint=dict(type='CheckpointHook', interval=1, max_keep_ckpts=3))
+custom_imports = dict(imports=['shufflenet_det.models', 'shufflenet_det.datasets', 'shufflenet_det.engine'],
+                      allow_failed_imports=False)
+default_hooks = dict(checkpoint=dict(type='AtomicCheckpointHook', interval=1, max_keep_ckpts=3))

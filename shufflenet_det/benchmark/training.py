@@ -86,7 +86,9 @@ def discover_configs(root: Path) -> list[Path]:
 def config_name(config: Path) -> str:
     """A config's name as the tables show it: its path under ``configs/`` without ``.py``."""
     parts = config.with_suffix('').parts
-    return '/'.join(parts[parts.index('configs') + 1:]) if 'configs' in parts else config.stem
+    if 'configs' not in parts:
+        return config.stem
+    return '/'.join(parts[len(parts) - parts[::-1].index('configs'):])
 
 
 def device_label(device: torch.device) -> str:

@@ -14,9 +14,10 @@ Example:
 from pathlib import Path
 
 from .keys import CheckpointMismatchError, LayoutDifference, compare_layout
-from .loading import load_tensors
+from .loading import load_tensors, read_checkpoint
 from .megvii import MegviiShuffleNetV1
 from .mmpretrain import MmpretrainShuffleNetV1
+from .model_weights import load_weights
 from .source import Architecture, CheckpointSource, ConvertedCheckpoint
 from .timm_mobilenet import TimmMobileNetV1
 
@@ -51,4 +52,5 @@ def find_architecture(name: str) -> tuple[CheckpointSource, Architecture]:
 
 
 __all__ = ['SOURCES', 'Architecture', 'CheckpointMismatchError', 'CheckpointSource', 'ConvertedCheckpoint',
-           'LayoutDifference', 'compare_layout', 'convert_file', 'find_architecture', 'load_tensors']
+           'LayoutDifference', 'compare_layout', 'convert_file', 'find_architecture', 'load_tensors', 'load_weights',
+           'read_checkpoint']

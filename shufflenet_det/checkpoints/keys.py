@@ -5,6 +5,8 @@ from dataclasses import dataclass
 
 import torch
 
+from ..errors import ShufflenetDetError
+
 #: Keys listed per category in an error message; the rest are counted.
 LISTED_KEYS = 12
 
@@ -43,7 +45,7 @@ def compare_layout(found: Mapping[str, torch.Tensor], expected: Mapping[str, tup
                          if key in found and tuple(found[key].shape) != tuple(shape)))
 
 
-class CheckpointMismatchError(ValueError):
+class CheckpointMismatchError(ShufflenetDetError, ValueError):
     """A checkpoint's keys or shapes do not fit the layout it was read as.
 
     Args:

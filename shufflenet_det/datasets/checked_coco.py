@@ -22,6 +22,8 @@ from mmdet.registry import DATASETS, TRANSFORMS
 from mmengine.fileio import get_local_path
 from mmengine.logging import print_log
 
+from ..errors import DatasetError
+
 # Keys every entry needs: pycocotools indexes by the ids, MMDetection reads bbox and area, COCOeval iscrowd.
 REQUIRED_KEYS = {
     'images': ('id', 'file_name', 'width', 'height'),
@@ -238,6 +240,7 @@ class CheckedCocoDataset(CocoDataset):
     - malformed or structurally wrong json raises ``ValueError`` naming the file and the first bad entry;
     - annotations with zero-area boxes, boxes outside their image, unknown category ids or image ids, and
       images whose file is missing are skipped, with one warning per dataset that counts each kind;
+    - a file without any usable annotation raises ``DatasetError``, in training and in evaluation;
     - in test mode, an image the pipeline cannot read raises ``RuntimeError`` naming the file.
     """
 
@@ -251,6 +254,7 @@ class CheckedCocoDataset(CocoDataset):
             FileNotFoundError: If the annotation file or the image folder is missing, or holds none of the
                 listed images.
             ValueError: If the annotation file is not a well-formed COCO file, or has none of the classes.
+            DatasetError: If the file has no usable annotation (an empty training set; mAP -1 in evaluation).
         """
         img_dir = self.data_prefix['img']
         for path, what in ((self.ann_file, 'annotation file'), (img_dir, 'image folder')):
@@ -262,6 +266,8 @@ class CheckedCocoDataset(CocoDataset):
                                          self.ann_file)
         if warning is not None:
             print_log(warning, logger='current', level=logging.WARNING)
+        if not dataset['annotations']:
+            raise DatasetError(self._no_annotations_message(warning))
 
         coco = _coco_from_dict(dataset)
         self.COCOAPI = lambda _ann_file: coco  # the parent indexes the cleaned json, not the file
@@ -269,6 +275,12 @@ class CheckedCocoDataset(CocoDataset):
             return super().load_data_list()
         finally:
             del self.COCOAPI
+
+    def _no_annotations_message(self, warning: str | None) -> str:
+        use = ('COCO evaluation would report mAP -1' if self.test_mode else 'there is nothing to train on')
+        why = f' after skipping unusable ones ({warning.split(": ", 1)[1]})' if warning else ''
+        return (f'{self.ann_file} has no annotations{why}, so {use}; point ann_file at the annotation file with the '
+                'boxes (for the built-in dataset run `python tools/make_dataset.py`)')
 
     def _check_classes(self, categories: list[dict]) -> None:
         """Raise if no class of the metainfo is a category of the file: every annotation would be dropped."""

@@ -21,7 +21,7 @@ import numpy as np
 from .arguments import non_negative_int, parse_size, positive_int
 from .detections import Detections
 from .draw import draw_detections
-from .images import read_image, write_png
+from .images import check_png_path, read_image, write_png
 from .machine import Machine, describe_machine
 from .runner import Detector, PreparedImage
 from .timing import LatencyStats, measure, print_progress
@@ -113,7 +113,9 @@ def format_report(result: dict, top: int) -> str:
 
 
 def run_bench(args: argparse.Namespace) -> dict:
-    """Load the model, prepare the image, time the runs, and write the requested outputs."""
+    """Check the output paths, load the model, prepare the image, time the runs, and write the requested outputs."""
+    if args.draw:
+        check_png_path(args.draw)
     start = time.perf_counter()
     detector = Detector(args.model, threads=args.threads, sidecar=args.sidecar)
     load_s = time.perf_counter() - start

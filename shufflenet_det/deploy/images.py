@@ -1,5 +1,6 @@
 """Read images (``.npy`` with numpy alone; JPEG, PNG and more with Pillow) and write PNGs with zlib alone."""
 
+import os
 import struct
 import zlib
 from pathlib import Path
@@ -9,6 +10,8 @@ import numpy as np
 from .preprocess import validate_image
 
 PNG_SIGNATURE = b'\x89PNG\r\n\x1a\n'
+#: Pillow modes with 8 bits per channel (or fewer), which convert to RGB without losing their range.
+EIGHT_BIT_MODES = ('1', 'L', 'LA', 'P', 'PA', 'RGB', 'RGBA', 'RGBX', 'CMYK', 'YCbCr', 'LAB', 'HSV', 'La', 'RGBa')
 
 
 def read_image(path: str | Path) -> np.ndarray:
@@ -19,7 +22,8 @@ def read_image(path: str | Path) -> np.ndarray:
 
     Raises:
         FileNotFoundError: If the file does not exist.
-        ValueError: If the file is not a readable image or a ``.npy`` array holds no RGB image.
+        ValueError: If the file is not a readable image, has more than 8 bits per channel (16-bit PNG) or is a
+            ``.npy`` array that holds no RGB image.
         ModuleNotFoundError: For a non-``.npy`` file when Pillow is not installed.
     """
     path = Path(path)
@@ -42,6 +46,9 @@ def read_image(path: str | Path) -> np.ndarray:
                                   ) from error
     try:
         with Image.open(path) as image:
+            if image.mode not in EIGHT_BIT_MODES:
+                raise ValueError(f'image {path} has {image.mode!r} pixels (16-bit or floating point), which 8-bit RGB '
+                                 'would clip; save it as an 8-bit image first, e.g. scaled by 255 / its maximum')
             return np.asarray(image.convert('RGB'))
     except (UnidentifiedImageError, OSError) as error:
         raise ValueError(f'cannot read image {path} ({error})') from error
@@ -61,15 +68,30 @@ def encode_png(image: np.ndarray) -> bytes:
             + _png_chunk(b'IEND', b''))
 
 
+def check_png_path(path: str | Path) -> Path:
+    """Check, before any work, that a PNG can be written at ``path``.
+
+    Raises:
+        ValueError: If ``path`` does not end in ``.png``, is a folder, or lies under a file or an unwritable folder.
+    """
+    path = Path(path)
+    if path.suffix.lower() != '.png':
+        raise ValueError(f'drawings are written as PNG: use a .png file name, got {path.name}')
+    if path.is_dir():
+        raise ValueError(f'{path} is a folder; give a file name ending in .png')
+    folder = next((parent for parent in path.absolute().parents if parent.exists()), None)
+    if folder is None or not folder.is_dir() or not os.access(folder, os.W_OK):
+        raise ValueError(f'cannot write {path}: {folder} is not a writable folder')
+    return path
+
+
 def write_png(path: str | Path, image: np.ndarray) -> Path:
     """Write an RGB uint8 (H, W, 3) image to ``path`` as PNG (numpy and zlib only).
 
     Raises:
         ValueError: If ``path`` does not end in ``.png``.
     """
-    path = Path(path)
-    if path.suffix.lower() != '.png':
-        raise ValueError(f'drawings are written as PNG: use a .png file name, got {path.name}')
+    path = check_png_path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(encode_png(image))
     return path

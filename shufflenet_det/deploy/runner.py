@@ -5,6 +5,7 @@ from pathlib import Path
 
 import numpy as np
 import onnxruntime as ort
+from onnxruntime.capi.onnxruntime_pybind11_state import Fail, InvalidGraph, InvalidProtobuf
 
 from .detections import Detections
 from .preprocess import resize_bilinear, to_input_tensor, validate_image, validate_input_tensor
@@ -85,6 +86,7 @@ class Detector:
 
     Raises:
         FileNotFoundError: If the model does not exist.
+        ValueError: If the model file is not an ONNX model ONNX Runtime can load.
         SidecarError: If the sidecar is missing, invalid or belongs to another model.
     """
 
@@ -94,14 +96,18 @@ class Detector:
             raise FileNotFoundError(f'model {self.model_path} not found (export one with tools/export.py)')
         self.spec = load_spec(self.model_path, sidecar)
         self.threads = threads
-        self.session = make_session(self.model_path, threads)
+        try:
+            self.session = make_session(self.model_path, threads)
+        except (InvalidProtobuf, InvalidGraph, Fail) as error:
+            raise ValueError(f'model {self.model_path} is not a loadable ONNX model ({str(error).split(" : ")[-1]}); '
+                             'pass the .onnx file tools/export.py wrote') from None
         check_model_matches(self.session, self.spec, f'model {self.model_path}')
 
     def prepare(self, image: np.ndarray) -> PreparedImage:
         """Validate an RGB uint8 (H, W, 3) image and resize it to the model's scale.
 
         Raises:
-            ValueError: If the image has the wrong rank, dtype or channel count.
+            ValueError: If the image has the wrong rank, dtype or channel count, or is too elongated to resize.
         """
         validate_image(image)
         height, width = image.shape[:2]

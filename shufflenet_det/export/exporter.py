@@ -12,13 +12,13 @@ import torch
 from mmdet.registry import DATASETS, MODELS
 from mmdet.utils import register_all_modules
 from mmengine.config import Config
-from mmengine.runner import load_checkpoint
 
+from ..checkpoints import load_weights
 from ..deploy.preprocess import InputScale
 from ..deploy.spec import INPUT_NAME, OPSET, OUTPUT_NAMES, ModelSpec, write_spec
+from ..engine import check_arguments, check_detector_channels
 from ..imagenet_init import without_pretrained
 from ..project_configs import config_scale, export_name, input_scale_for, load_config
-from ..runtime import trust_own_checkpoints
 from .detector_graph import ExportableFasterRCNN, TwoStageGraph
 from .light_head_graph import ExportableLightHeadRCNN
 from .random_weights import spread_random_detector
@@ -32,22 +32,27 @@ def load_detector(config: str | Path | Config, checkpoint: str | None) -> tuple[
 
     Raises:
         FileNotFoundError: If the config or checkpoint file does not exist.
+        ConfigError: If a component takes no such argument, or the parts' channels differ.
+        CheckpointFileError: If the checkpoint is not a checkpoint or holds code objects.
+        CheckpointMismatchError: If the checkpoint does not fit the detector (its keys are listed).
     """
     if not isinstance(config, Config):
         config = load_config(config)
     register_all_modules()
     import shufflenet_det.models  # noqa: F401  (registers the backbones and heads)
 
+    check_arguments(config)
     if checkpoint is None:
         detector = MODELS.build(without_pretrained(config.model))
         detector.init_weights()
+        check_detector_channels(detector)
     else:
-        detector = MODELS.build(config.model)  # the checkpoint sets every weight (strict loading)
         if not Path(checkpoint).is_file():
             raise FileNotFoundError(f'checkpoint {checkpoint} not found; train one with tools/train.py or pass '
                                     "'random' to export random weights")
-        trust_own_checkpoints(checkpoint)
-        load_checkpoint(detector, checkpoint, map_location='cpu', strict=True)
+        detector = MODELS.build(config.model)  # the checkpoint sets every weight (strict loading)
+        check_detector_channels(detector)
+        load_weights(detector, checkpoint)
     return detector.eval(), config
 
 

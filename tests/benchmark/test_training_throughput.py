@@ -30,7 +30,8 @@ def test_discovers_every_top_level_detector_config():
     names = [config_name(path) for path in discover_configs(ROOT)]
     for model in ('shufflenet_2x', 'shufflenet_1x', 'mobilenet_v1'):
         assert f'frcnn_{model}' in names and f'frcnn_{model}_300' in names
-    assert not any(name.startswith(('demo/', 'pretrained/', '_base_/')) for name in names)
+    assert not any(name.startswith(('demo/', 'scratch/', '_base_/')) for name in names)
+    assert config_name(Path('/home/me/configs/shufflenet-det/configs/lighthead/x.py')) == 'lighthead/x'
 
 
 def test_schedule_estimate():

@@ -11,6 +11,7 @@ from mmdet.registry import MODELS
 from mmdet.testing import demo_mm_inputs
 from mmengine.config import Config
 
+from shufflenet_det.engine import check_arguments
 from shufflenet_det.imagenet_init import FROM_SCRATCH_OPTIONS, pretrained_files, without_pretrained
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -78,6 +79,10 @@ def test_head_channels_and_strides_come_from_the_backbone(c4_config):
     assert not hasattr(backbone, stage_after)  # built once, in the RoI head only
     assert roi_head.bbox_head.in_channels == roi_head.shared_head.out_channels
     assert roi_head.shared_head.norm_eval == backbone.norm_eval
+
+
+def test_every_component_argument_is_known(config):
+    check_arguments(config)
 
 
 def _backbone_kwargs(config: Config) -> dict:

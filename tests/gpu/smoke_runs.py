@@ -1,6 +1,7 @@
 """The runs of the GPU smoke suite, shared with its CPU check: tools/train.py, tools/test.py, tools/dist_train.sh
 and tools/export.py on synthetic COCO-sized data, as subprocesses of the installed interpreter."""
 
+import argparse
 import json
 import math
 import os
@@ -8,19 +9,27 @@ import subprocess
 import sys
 from pathlib import Path
 
+from mmengine.config import DictAction
+
 from shufflenet_det.datasets import ShapesDataset, coco_config_options
+from shufflenet_det.imagenet_init import FROM_SCRATCH_OPTIONS
 
 ROOT = Path(__file__).resolve().parents[2]
 #: The Table 7 configs: every top-level detector config, found by file name.
 TABLE7_CONFIGS = sorted(str(path.relative_to(ROOT)) for path in (ROOT / 'configs').glob('frcnn_*.py'))
 BATCH_SIZE = 2
-#: Train the configs from random weights: the smoke runs need no downloaded ImageNet checkpoints.
-FROM_SCRATCH_OPTIONS: dict[str, str] = {}
+
+
+def from_scratch_options() -> dict[str, object]:
+    """The overrides that train a config from random weights (no converted ImageNet checkpoint needed)."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction)
+    return parser.parse_args(['--cfg-options', *FROM_SCRATCH_OPTIONS.split()]).cfg_options
 
 
 def run_options(data: ShapesDataset, log_interval: int) -> dict[str, object]:
     """Config overrides for one epoch over ``data`` at batch 2, validated at its end."""
-    return {**coco_config_options(data), **FROM_SCRATCH_OPTIONS, 'train_dataloader.batch_size': BATCH_SIZE,
+    return {**coco_config_options(data), **from_scratch_options(), 'train_dataloader.batch_size': BATCH_SIZE,
             'train_cfg.max_epochs': 1, 'train_cfg.val_interval': 1, 'default_hooks.logger.interval': log_interval,
             'randomness.seed': 0}
 
@@ -54,15 +63,13 @@ def export_command(config: Path, checkpoint: Path, out: Path, data: ShapesDatase
 
 
 def export_config(config: str, folder: Path) -> Path:
-    """A config file deriving ``config`` with random initial weights and every score kept (score threshold 0).
+    """A config file deriving ``config`` that keeps every score (score threshold 0) for the export's parity check.
 
     A briefly trained detector scores every class near 1/81, under the configs' 0.05 threshold, which would
-    leave the export's parity check nothing to compare.
+    leave the parity check nothing to compare.
     """
-    overrides = ''.join(f'{key} = {value}\n' for key, value in FROM_SCRATCH_OPTIONS.items())
     path = folder / f'{Path(config).stem}_all_scores.py'
-    path.write_text(f'_base_ = {str(ROOT / config)!r}\n{overrides}'
-                    'model = dict(test_cfg=dict(rcnn=dict(score_thr=0.0)))\n')
+    path.write_text(f'_base_ = {str(ROOT / config)!r}\nmodel = dict(test_cfg=dict(rcnn=dict(score_thr=0.0)))\n')
     return path
 
 

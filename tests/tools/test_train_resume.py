@@ -6,7 +6,7 @@ from mmengine.config import Config
 from mmengine.runner import Runner
 
 from shufflenet_det.datasets import generate_dataset
-from shufflenet_det.runtime import adapt_to_cpu, trust_own_checkpoints
+from shufflenet_det.runtime import adapt_to_cpu
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -24,7 +24,6 @@ def tiny_run(data_root: Path, work_dir: Path, max_epochs: int, resume: bool) -> 
     cfg.resume = resume
     cfg.log_level = 'WARNING'
     adapt_to_cpu(cfg, 'none')
-    trust_own_checkpoints(cfg.work_dir)
     runner = Runner.from_cfg(cfg)
     runner.train()
     return runner

@@ -5,8 +5,6 @@
 # every layer and BN statistic learning; _base_/pretrained/ adds ImageNet weights and the paper's freezing.
 _base_ = 'mmdet::_base_/models/faster-rcnn_r50-caffe-c4.py'
 
-custom_imports = dict(imports=['shufflenet_det.models', 'shufflenet_det.datasets'], allow_failed_imports=False)
-
 model = dict(
     type='C4FasterRCNN',
     # RGB input normalised with the ImageNet mean and std; _base_/pretrained/ sets each publisher's own.

@@ -8,8 +8,6 @@
 # augmentation, ShuffleNet v1 / MobileNet v1 instead of SNet.
 _base_ = 'mmdet::_base_/models/faster-rcnn_r50-caffe-c4.py'
 
-custom_imports = dict(imports=['shufflenet_det.models', 'shufflenet_det.datasets'], allow_failed_imports=False)
-
 model = dict(
     type='LightHeadRCNN',
     # ImageNet weights of both backbones expect RGB input normalised with ImageNet mean and std.

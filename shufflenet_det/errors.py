@@ -1,0 +1,17 @@
+"""The errors this project raises for bad input: the tools print their message alone, without a traceback."""
+
+
+class ShufflenetDetError(Exception):
+    """Base of the errors that name a problem with the user's input (config, checkpoint, data) and its fix."""
+
+
+class ConfigError(ShufflenetDetError, ValueError):
+    """A config key or value that cannot work: a misspelt option, an argument a component does not take."""
+
+
+class CheckpointFileError(ShufflenetDetError, ValueError):
+    """A checkpoint file that is not loaded: empty, not a PyTorch checkpoint, truncated, or holding code objects."""
+
+
+class DatasetError(ShufflenetDetError, ValueError):
+    """An annotation file that cannot be trained or evaluated on."""

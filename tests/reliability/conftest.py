@@ -1,0 +1,106 @@
+"""Fixtures of the reliability tests: a real MMEngine checkpoint, a crafted one, tiny data, and running the tools."""
+
+import os
+import runpy
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+from mmdet.utils import register_all_modules
+from mmengine.model import BaseModel
+from mmengine.runner import Runner
+from torch import nn
+from torch.utils.data import Dataset
+
+from shufflenet_det.datasets import generate_dataset
+from shufflenet_det.engine import AtomicCheckpointHook
+
+ROOT = Path(__file__).resolve().parents[2]
+
+register_all_modules()  # MMDetection's registries as the default scope, as the tools have them
+
+
+class TinyModel(BaseModel):
+    """A one-layer model: MMEngine's training state around it is what a detector's checkpoints hold too."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.linear = nn.Linear(2, 1)
+
+    def forward(self, inputs: torch.Tensor, mode: str = 'loss') -> dict:
+        return dict(loss=((self.linear(inputs) - 1) ** 2).mean())
+
+
+class TinyData(Dataset):
+    def __len__(self) -> int:
+        return 4
+
+    def __getitem__(self, index: int) -> dict:
+        return dict(inputs=torch.full((2, ), float(index)))
+
+
+def train_tiny(work_dir: Path, max_epochs: int, max_keep_ckpts: int = -1, resume: bool = False) -> Runner:
+    """Train ``TinyModel`` with AdamW, two schedulers and ``AtomicCheckpointHook`` saving every epoch."""
+    runner = Runner(
+        model=TinyModel(), work_dir=str(work_dir), experiment_name=f'tiny_{len(list(work_dir.glob("*")))}',
+        train_dataloader=dict(dataset=TinyData(), sampler=dict(type='DefaultSampler', shuffle=True), batch_size=2,
+                              collate_fn=dict(type='default_collate')),
+        train_cfg=dict(by_epoch=True, max_epochs=max_epochs), optim_wrapper=dict(optimizer=dict(type='AdamW', lr=0.01)),
+        param_scheduler=[dict(type='LinearLR', start_factor=0.1, by_epoch=False, begin=0, end=3),
+                         dict(type='CosineAnnealingLR', by_epoch=True, T_max=max_epochs)],
+        default_hooks=dict(checkpoint=AtomicCheckpointHook(interval=1, max_keep_ckpts=max_keep_ckpts)),
+        randomness=dict(seed=0), resume=resume, log_level='WARNING')
+    runner.train()
+    return runner
+
+
+@pytest.fixture(scope='session')
+def tiny_work_dir(tmp_path_factory) -> Path:
+    """A work dir with epoch_1.pth .. epoch_3.pth of a real (tiny) MMEngine training run."""
+    work_dir = tmp_path_factory.mktemp('tiny_run')
+    train_tiny(work_dir, max_epochs=3)
+    return work_dir
+
+
+class CreatesAFolder:
+    """Unpickling this runs ``os.mkdir(path)``: a stand-in for any code a crafted checkpoint could run."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __reduce__(self):
+        return os.mkdir, (str(self.path), )
+
+
+@pytest.fixture
+def crafted_checkpoint(tmp_path) -> tuple[Path, Path]:
+    """A checkpoint whose loading with ``weights_only=False`` would create a folder; (file, folder)."""
+    folder = tmp_path / 'payload_ran'
+    path = tmp_path / 'crafted.pth'
+    torch.save({'state_dict': {'w': torch.zeros(1)}, 'meta': CreatesAFolder(folder)}, path)
+    return path, folder
+
+
+@pytest.fixture(scope='session')
+def tiny_shapes(tmp_path_factory) -> Path:
+    """The built-in shapes dataset with 4 training and 2 validation images."""
+    root = tmp_path_factory.mktemp('shapes')
+    generate_dataset(root, num_train=4, num_val=2)
+    return root
+
+
+def run_tool_in_process(tool: str, *args: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run ``tools/<tool>`` in this process; return the message it exits with (a tool error ends every run here)."""
+    monkeypatch.setattr(sys, 'argv', [tool, *args])
+    with pytest.raises(SystemExit) as exit_info:
+        runpy.run_path(str(ROOT / 'tools' / tool), run_name='__main__')
+    return str(exit_info.value.code)
+
+
+def run_tool(tool: str, *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
+    """Run ``tools/<tool>`` in a fresh interpreter, as a user does."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    return subprocess.run([sys.executable, str(ROOT / 'tools' / tool), *args], capture_output=True, text=True,
+                          env=env, cwd=ROOT, timeout=timeout)
