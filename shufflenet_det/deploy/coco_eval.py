@@ -15,8 +15,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
+from .detections import Detections
 from .images import read_image
-from .runner import Detections, Detector
+from .runner import Detector
 
 #: MMDetection's CocoMetric names of the first six COCOeval.stats entries.
 METRIC_KEYS = ('bbox_mAP', 'bbox_mAP_50', 'bbox_mAP_75', 'bbox_mAP_s', 'bbox_mAP_m', 'bbox_mAP_l')

@@ -17,7 +17,7 @@ import sys
 import time
 from pathlib import Path
 
-from .bench import positive_int
+from .arguments import positive_int
 from .coco_eval import DatasetError, evaluate_onnx, text_progress
 from .spec import SidecarError
 

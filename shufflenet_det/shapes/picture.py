@@ -7,8 +7,8 @@ import torch
 from mmdet.apis import inference_detector
 from PIL import Image, ImageDraw
 
+from ..deploy.detections import Detections
 from ..deploy.draw import draw_detections
-from ..deploy.runner import Detections
 
 #: Images are enlarged by this factor before drawing, so that small objects and captions stay readable.
 ZOOM = 3
