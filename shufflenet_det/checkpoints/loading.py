@@ -108,7 +108,11 @@ def _refused_type(message: str) -> str | None:
 
 
 def _not_a_checkpoint(path: Path, error: Exception) -> CheckpointFileError:
-    reason = (str(error).strip().splitlines() or [''])[0]
+    message = str(error)
+    if 'Weights only load failed' in message:  # torch's advice about weights_only does not apply to a damaged file
+        message = message[message.rfind('WeightsUnpickler error:') + len('WeightsUnpickler error:'):] \
+            if 'WeightsUnpickler error:' in message else 'no pickled PyTorch object'
+    reason = next((line.strip() for line in message.splitlines() if line.strip()), '')
     with path.open('rb') as file:
         kind = 'truncated or corrupt' if file.read(4) == ZIP_SIGNATURE else 'not a PyTorch checkpoint'
     return CheckpointFileError(f'checkpoint {path} is {kind} ({type(error).__name__}: {reason}); use another '
