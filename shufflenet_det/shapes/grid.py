@@ -157,8 +157,8 @@ def write_outputs(rows: list[dict], out_dir: Path, machine: str) -> None:
          for row in rows])
     note = (f'Shapes val split, COCO mAP@[.5:.95] in %; scale = shorter input side; GFLOPs = mult-adds of a '
             f'scale x scale input with the test-time proposals; latency = median ONNX Runtime session.run over '
-            f'val images at 1 thread on {machine}; grid time {sum(row["cell_min"] for row in rows):.1f} min '
-            '(each cell: training, evaluation, export, ONNX evaluation and timing).')
+            f'val images at 1 thread on {machine}; the cells took {sum(row["cell_min"] for row in rows):.1f} min '
+            'together (each: training, evaluation, export, ONNX evaluation and timing).')
     (out_dir / 'compare.md').write_text(f'{table}\n\n{note}\n')
     plot_accuracy_vs_latency(rows, machine, out_dir / 'accuracy_vs_latency.png')
 
@@ -209,7 +209,7 @@ def run_grid(configs: Sequence[str], factors: Sequence[int], out_dir: Path, data
     for index, cell in enumerate(cells, start=1):
         print(f'[{index}/{len(cells)}] {cell.name} ({time.perf_counter() - start:.0f} s so far)', flush=True)
         rows.append(run_cell(cell, out_dir, data_root, epochs))
-    write_outputs(rows, out_dir, describe_machine(threads=1)['label'])
+    write_outputs(rows, out_dir, describe_machine(threads=1).label)
     print((out_dir / 'compare.md').read_text())
     print(f'wrote {out_dir / "compare.md"}, compare.csv and accuracy_vs_latency.png')
     return rows

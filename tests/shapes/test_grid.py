@@ -81,7 +81,7 @@ def test_outputs_table_csv_and_plot(tmp_path):
     assert [r['backbone'] for r in read] == [r['backbone'] for r in rows]
     assert {'backbone', 'scale', 'map_torch', 'map_onnx', 'gflops', 'ort_ms'} <= set(read[0])
     table = (tmp_path / 'compare.md').read_text()
-    assert 'MobileNetV1 0.25' in table and 'Test CPU' in table and 'grid time 4.0 min' in table
+    assert 'MobileNetV1 0.25' in table and 'Test CPU' in table and 'took 4.0 min together' in table
     assert (tmp_path / 'accuracy_vs_latency.png').read_bytes().startswith(b'\x89PNG')
 
 
