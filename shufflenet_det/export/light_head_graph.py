@@ -37,6 +37,9 @@ def check_light_head_exportable(detector: nn.Module) -> None:
                 and bbox_head.num_cls_convs == bbox_head.num_cls_fcs == 0
                 and bbox_head.num_reg_convs == bbox_head.num_reg_fcs == 0)
     _require(fcs_only, 'box head', type(bbox_head).__name__, "mmdet's ConvFCBBoxHead with shared FCs only")
+    divisor = detector.data_preprocessor.pad_size_divisor
+    _require(divisor % 32 == 0, 'data preprocessor', f'padding to multiples of {divisor}',
+             'padding to multiples of 32 (the context enhancement upsamples the stride-32 map by exactly 2)')
     check_shared_glue(detector)
 
 
