@@ -3,7 +3,7 @@ VENV   ?= .venv
 PYTHON := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: install doctor test test-all test-gpu lint demo flops sweep clean
+.PHONY: install doctor test test-all test-gpu lint demo compare flops sweep clean
 
 install: $(STAMP)
 
@@ -31,6 +31,9 @@ lint: install
 
 demo: install
 	$(PYTHON) tools/demo.py
+
+compare: install
+	$(PYTHON) tools/compare.py
 
 flops: install
 	$(PYTHON) tools/flops.py

@@ -3,15 +3,23 @@
 import argparse
 from pathlib import Path
 
-from shufflenet_det.datasets.synthetic import CLASSES, DEFAULT_ROOT, SPLITS, generate_dataset
+from shufflenet_det.datasets.synthetic import (
+    CLASSES,
+    DEFAULT_NUM_TRAIN,
+    DEFAULT_NUM_VAL,
+    DEFAULT_ROOT,
+    SPLITS,
+    generate_dataset,
+)
 
 
 def parse_args() -> argparse.Namespace:
     """Parse the command line."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument('--out', type=Path, default=DEFAULT_ROOT, help='dataset root (default: %(default)s)')
-    parser.add_argument('--num-train', type=int, default=400, help='training images (default: %(default)s)')
-    parser.add_argument('--num-val', type=int, default=100, help='validation images (default: %(default)s)')
+    parser.add_argument('--num-train', type=int, default=DEFAULT_NUM_TRAIN,
+                        help='training images (default: %(default)s)')
+    parser.add_argument('--num-val', type=int, default=DEFAULT_NUM_VAL, help='validation images (default: %(default)s)')
     parser.add_argument('--seed', type=int, default=0, help='random seed (default: %(default)s)')
     return parser.parse_args()
 

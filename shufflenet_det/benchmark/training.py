@@ -187,7 +187,7 @@ def format_table(rows: list[ThroughputRow], device: torch.device, warmup: int, i
             continue
         memory = f'{row.peak_memory_mib:.0f}' if row.peak_memory_mib is not None else 'n/a (CPU)'
         body.append([row.config, 'on' if row.amp else 'off', row.batch_size, f'{row.iteration_seconds:.3f}',
-                     f'{row.images_per_second:.2f}', memory, f'{row.schedule_hours(devices):.1f}'])
+                     f'{row.images_per_second:.3g}', memory, f'{row.schedule_hours(devices):.1f}'])
     return '\n'.join([
         f'Training throughput on {device_label(device)}; median of {iters} steps after {warmup} warm-up steps, '
         'synthetic 640x480 images, data loading not included.',

@@ -1,6 +1,6 @@
 """Generate the built-in ``shapes`` detection dataset: coloured shapes on cluttered backgrounds, COCO format.
 
-Each image shows 1-5 shapes of 5 classes, 12 px up to 60% of the shorter image side, some partly overlapping,
+Each image shows 1-8 shapes of 5 classes, 8 px up to 70% of the shorter image side, some partly overlapping,
 on a colour gradient with noise, random lines and small distractor blobs that are not objects. Everything is
 drawn from a seeded random generator, so the same parameters always give byte-identical files.
 
@@ -22,12 +22,15 @@ from PIL import Image, ImageDraw
 
 CLASSES = ('circle', 'square', 'triangle', 'cross', 'ring')
 DEFAULT_ROOT = Path('data/shapes')
+DEFAULT_NUM_TRAIN = 800
+DEFAULT_NUM_VAL = 200
+DEFAULT_SIDE_RANGE = (192, 256)
 SPLITS = ('train', 'val')
-GENERATOR_VERSION = 1  # bump whenever the drawing changes, so existing datasets are regenerated
+GENERATOR_VERSION = 2  # bump whenever the drawing changes, so existing datasets are regenerated
 JPEG_QUALITY = 90
-MIN_OBJECT_SIZE = 12
-MAX_OBJECT_FRACTION = 0.6
-MAX_OBJECTS = 5
+MIN_OBJECT_SIZE = 8
+MAX_OBJECT_FRACTION = 0.7
+MAX_OBJECTS = 8
 MAX_OVERLAP = 0.4  # largest share of either box that two objects' boxes may have in common
 MIN_COLOUR_CONTRAST = 150  # smallest L1 distance between a shape's colour and the background under it
 
@@ -158,8 +161,9 @@ def render_image(rng: np.random.Generator, width: int, height: int) -> tuple[Ima
     objects, boxes = [], []
     for _ in range(rng.integers(1, MAX_OBJECTS + 1)):
         for _attempt in range(20):
-            # Log-uniform sizes: small objects are as common as large ones, as in real detection data.
-            size = math.exp(rng.uniform(math.log(MIN_OBJECT_SIZE), math.log(max_size)))
+            # Uniform sizes: about a quarter small (< 32 px), half medium and a quarter large (> 96 px) on the
+            # default 192-256 px images, close to COCO's mix of small, medium and large objects.
+            size = rng.uniform(MIN_OBJECT_SIZE, max_size)
             center = (rng.uniform(size / 2, width - size / 2), rng.uniform(size / 2, height - size / 2))
             category = CLASSES[rng.integers(len(CLASSES))]
             angle = rng.uniform(0, 2 * math.pi)
@@ -209,8 +213,9 @@ def _write_split(dataset: ShapesDataset, split: str, num_images: int, seed: int,
           f'annotations in {ann_file}')
 
 
-def generate_dataset(root: str | Path = DEFAULT_ROOT, num_train: int = 400, num_val: int = 100, seed: int = 0,
-                     side_range: tuple[int, int] = (128, 160)) -> ShapesDataset:
+def generate_dataset(root: str | Path = DEFAULT_ROOT, num_train: int = DEFAULT_NUM_TRAIN,
+                     num_val: int = DEFAULT_NUM_VAL, seed: int = 0,
+                     side_range: tuple[int, int] = DEFAULT_SIDE_RANGE) -> ShapesDataset:
     """Write the shapes dataset under ``root``, unless one with the same parameters is already there.
 
     Args:
@@ -234,7 +239,8 @@ def generate_dataset(root: str | Path = DEFAULT_ROOT, num_train: int = 400, num_
     root = Path(root)
     dataset = ShapesDataset(root, generated=True)
     meta = dict(generator_version=GENERATOR_VERSION, num_train=num_train, num_val=num_val, seed=seed,
-                side_range=list(side_range))
+                side_range=list(side_range), object_size=[MIN_OBJECT_SIZE, MAX_OBJECT_FRACTION],
+                max_objects=MAX_OBJECTS)
     meta_file = root / 'meta.json'
     if (meta_file.is_file() and json.loads(meta_file.read_text()) == meta
             and all(dataset.ann_file(split).is_file() for split in SPLITS)):

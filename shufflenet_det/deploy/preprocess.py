@@ -93,29 +93,55 @@ class InputScale:
         return resized_size(height, width, self.scale, self.max_size)
 
 
-def _source_coordinates(out_size: int, in_size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Lower neighbour, upper neighbour and weight of the upper one for every output pixel (half-pixel centres)."""
-    position = (np.arange(out_size, dtype=np.float32) + 0.5) * np.float32(in_size / out_size) - 0.5
-    position = np.clip(position, 0, in_size - 1)
+#: OpenCV's fixed-point bilinear resize of uint8 images: weights in units of 1/2048 (INTER_RESIZE_COEF_BITS).
+COEF_BITS = 11
+
+
+def _linear_taps(out_size: int, in_size: int, clamp_weights: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray,
+                                                                          np.ndarray]:
+    """OpenCV's source pixels and fixed-point weights (lower, upper) for every output pixel (half-pixel centres).
+
+    OpenCV computes the position in float32, rounds each weight to 1/2048 separately, and outside the image
+    clamps the horizontal weights (all weight on the edge pixel) but only the vertical source rows.
+    """
+    position = ((np.arange(out_size, dtype=np.float64) + 0.5) * (in_size / out_size) - 0.5).astype(np.float32)
     lower = np.floor(position).astype(np.intp)
-    upper = np.minimum(lower + 1, in_size - 1)
-    return lower, upper, (position - lower).astype(np.float32)
+    fraction = (position - lower).astype(np.float32)
+    if clamp_weights:
+        outside = (lower < 0) | (lower >= in_size - 1)
+        fraction[outside] = 0
+        lower = np.clip(lower, 0, in_size - 1)
+    scale = np.float32(1 << COEF_BITS)
+    lower_weight = np.rint((np.float32(1) - fraction) * scale).astype(np.int64)
+    upper_weight = np.rint(fraction * scale).astype(np.int64)
+    return np.clip(lower, 0, in_size - 1), np.clip(lower + 1, 0, in_size - 1), lower_weight, upper_weight
+
+
+def _halve(image: np.ndarray) -> np.ndarray:
+    """OpenCV's 2x2 area average, which it uses for INTER_LINEAR when both sides shrink by exactly 2."""
+    pixels = image.astype(np.int32)
+    blocks = pixels[0::2, 0::2] + pixels[1::2, 0::2] + pixels[0::2, 1::2] + pixels[1::2, 1::2]
+    return ((blocks + 2) >> 2).astype(np.uint8)
 
 
 def resize_bilinear(image: np.ndarray, height: int, width: int) -> np.ndarray:
-    """Bilinear resize of a uint8 (H, W, C) image with OpenCV's pixel-centre convention, rounded to uint8.
+    """Bilinear resize of a uint8 (H, W, C) image, bit-exact with ``cv2.resize(..., INTER_LINEAR)``.
 
-    Like ``cv2.resize(..., interpolation=cv2.INTER_LINEAR)`` (MMDetection's test-time resize) up to rounding:
-    no anti-aliasing when shrinking.
+    MMDetection's test-time ``Resize`` calls OpenCV, so models see the same pixels here as in PyTorch: OpenCV's
+    fixed-point arithmetic (a horizontal pass with 11-bit weights, then a vertical pass computed as its SIMD
+    code does), and its 2x2 area average when both sides shrink by exactly 2. No anti-aliasing when shrinking.
     """
     if (height, width) == image.shape[:2]:
         return image
-    top, bottom, row_weight = _source_coordinates(height, image.shape[0])
-    left, right, column_weight = _source_coordinates(width, image.shape[1])
-    pixels = image.astype(np.float32)
-    rows = pixels[top] * (1 - row_weight)[:, None, None] + pixels[bottom] * row_weight[:, None, None]
-    resized = rows[:, left] * (1 - column_weight)[None, :, None] + rows[:, right] * column_weight[None, :, None]
-    return np.clip(np.rint(resized), 0, 255).astype(np.uint8)
+    if image.shape[0] == 2 * height and image.shape[1] == 2 * width:
+        return _halve(image)
+    top, bottom, top_weight, bottom_weight = _linear_taps(height, image.shape[0], clamp_weights=False)
+    left, right, left_weight, right_weight = _linear_taps(width, image.shape[1], clamp_weights=True)
+    pixels = image.astype(np.int64)
+    rows = pixels[:, left] * left_weight[None, :, None] + pixels[:, right] * right_weight[None, :, None]
+    upper, lower = rows[top] >> 4, rows[bottom] >> 4
+    resized = (((upper * top_weight[:, None, None]) >> 16) + ((lower * bottom_weight[:, None, None]) >> 16) + 2) >> 2
+    return np.clip(resized, 0, 255).astype(np.uint8)
 
 
 def to_input_tensor(image: np.ndarray) -> np.ndarray:

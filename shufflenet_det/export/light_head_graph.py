@@ -3,7 +3,7 @@
 :class:`ExportableLightHeadRCNN` runs the trained modules of a :class:`~shufflenet_det.models.LightHeadRCNN`
 (backbone, context enhancement, the RPN's convolutions, spatial attention, box layers) unchanged and redoes
 the rest with the shared glue of :class:`~shufflenet_det.export.detector_graph.TwoStageGraph` and
-position-sensitive RoIAlign in standard operators (:func:`ps_roi_align_standard`).
+position-sensitive RoIAlign in standard operators (:class:`StandardPSRoIAlign`).
 """
 
 import torch
@@ -12,7 +12,7 @@ from torch import Tensor, nn
 from torch.onnx.operators import shape_as_tensor
 
 from .detector_graph import TwoStageGraph, _require, check_shared_glue
-from .ps_roi_align import ps_roi_align_standard
+from .ps_roi_align import PS_ROI_ALIGN_SCOPE, StandardPSRoIAlign
 
 
 def check_light_head_exportable(detector: nn.Module) -> None:
@@ -37,6 +37,9 @@ def check_light_head_exportable(detector: nn.Module) -> None:
                 and bbox_head.num_cls_convs == bbox_head.num_cls_fcs == 0
                 and bbox_head.num_reg_convs == bbox_head.num_reg_fcs == 0)
     _require(fcs_only, 'box head', type(bbox_head).__name__, "mmdet's ConvFCBBoxHead with shared FCs only")
+    divisor = detector.data_preprocessor.pad_size_divisor
+    _require(divisor % 32 == 0, 'data preprocessor', f'padding to multiples of {divisor}',
+             'padding to multiples of 32 (the context enhancement upsamples the stride-32 map by exactly 2)')
     check_shared_glue(detector)
 
 
@@ -60,9 +63,8 @@ class ExportableLightHeadRCNN(TwoStageGraph):
         self.rpn_conv = detector.rpn_head.rpn_conv
         self.attention = detector.attention
         roi_layer = detector.roi_head.bbox_roi_extractor.roi_layers[0]
-        self.roi_output_size = roi_layer.output_size
-        self.roi_spatial_scale = roi_layer.spatial_scale
-        self.roi_sampling_ratio = roi_layer.sampling_ratio
+        self.add_module(PS_ROI_ALIGN_SCOPE, StandardPSRoIAlign(roi_layer.output_size, roi_layer.spatial_scale,
+                                                               roi_layer.sampling_ratio))
         self.shared_fcs = detector.roi_head.bbox_head.shared_fcs
 
     def forward(self, image: Tensor) -> tuple[Tensor, Tensor, Tensor]:
@@ -73,8 +75,7 @@ class ExportableLightHeadRCNN(TwoStageGraph):
         hidden = self.rpn_conv(context)
         proposals = self.propose(hidden, height, width)
         rois = torch.cat([proposals[:, :1] * 0, proposals], dim=1)  # batch index 0
-        roi_features = ps_roi_align_standard(self.attention(hidden, context), rois, self.roi_output_size,
-                                             self.roi_spatial_scale, self.roi_sampling_ratio)
+        roi_features = getattr(self, PS_ROI_ALIGN_SCOPE)(self.attention(hidden, context), rois)
         head_features = roi_features.flatten(1)
         for fc in self.shared_fcs:
             head_features = nn.functional.relu(fc(head_features))

@@ -14,7 +14,11 @@ zero-size box samples its corner point.
 
 import torch
 import torchvision
-from torch import Tensor
+from torch import Tensor, nn
+
+#: Module name of the pooling in exported graphs: its ONNX nodes are named ``/ps_roi_align/...``, so profiles can
+#: tell its ``RoiAlign`` (one box per RoI bin) from a plain one (one box per RoI).
+PS_ROI_ALIGN_SCOPE = 'ps_roi_align'
 
 
 def ps_roi_align_standard(features: Tensor, rois: Tensor, output_size: tuple[int, int], spatial_scale: float,
@@ -47,3 +51,21 @@ def ps_roi_align_standard(features: Tensor, rois: Tensor, output_size: tuple[int
                                        sampling_ratio=sampling_ratio, aligned=True)
     # (K * bins, C, 1, 1) -> (K, C, rows, columns)
     return pooled.flatten(1).unflatten(0, (-1, bins)).transpose(1, 2).unflatten(2, (rows, columns))
+
+
+class StandardPSRoIAlign(nn.Module):
+    """:func:`ps_roi_align_standard` as a module (its exported nodes sit under its attribute name's scope).
+
+    Args:
+        output_size: Bins per RoI (rows, columns).
+        spatial_scale: Feature-map size over image size.
+        sampling_ratio: Sampling points per bin side (at least 1).
+    """
+
+    def __init__(self, output_size: tuple[int, int], spatial_scale: float, sampling_ratio: int) -> None:
+        super().__init__()
+        self.output_size, self.spatial_scale, self.sampling_ratio = output_size, spatial_scale, sampling_ratio
+
+    def forward(self, features: Tensor, rois: Tensor) -> Tensor:
+        """Pool ``rois`` (K, 5) from ``features`` (N, C * bins, H, W) to (K, C, rows, columns)."""
+        return ps_roi_align_standard(features, rois, self.output_size, self.spatial_scale, self.sampling_ratio)

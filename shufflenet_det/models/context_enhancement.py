@@ -40,6 +40,9 @@ class ContextEnhancement(BaseModule):
         """Map (stride-16, stride-32) features to a one-level tuple holding the enhanced stride-16 map."""
         fine, coarse = inputs
         local = self.local_conv(fine)
-        upsampled = nn.functional.interpolate(self.coarse_conv(coarse), size=local.shape[-2:], mode='nearest')
+        # A factor, not the fine map's size: tracing would record that size as a constant of the example input.
+        upsampled = nn.functional.interpolate(self.coarse_conv(coarse), scale_factor=2, mode='nearest')
+        if upsampled.shape[-2:] != local.shape[-2:]:  # odd sizes; never with inputs padded to a multiple of 32
+            upsampled = upsampled[..., :local.shape[-2], :local.shape[-1]]
         image = self.global_conv(coarse.mean(dim=(2, 3), keepdim=True))
         return (local + upsampled + image, )

@@ -23,7 +23,7 @@ def test_plan_crosses_classifiers_with_sizes_and_detectors_with_scales():
 
 def test_unknown_model_names_the_known_ones():
     with pytest.raises(ValueError, match='shufflenet-0.5x'):
-        find_models(['resnet-50'])
+        find_models(['resnet-101'])
 
 
 def test_sweep_times_both_runtimes_and_records_failures(tmp_path):

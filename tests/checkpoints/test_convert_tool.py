@@ -24,7 +24,7 @@ def test_converts_names_the_file_after_the_architecture_and_prints_the_config(tm
     out = tmp_path / 'checkpoints/shufflenet_v1_2x_g3_megvii.pth'
     saved = torch.load(out, weights_only=True)
     ClassificationNet(saved['meta']['backbone']).load_state_dict(saved['state_dict'], strict=True)
-    assert (f"backbone = dict(type='ShuffleNetV1', groups=3, widen_factor=2.0, init_cfg=dict(type='Pretrained', "
+    assert (f"backbone=dict(type='ShuffleNetV1', groups=3, widen_factor=2.0, init_cfg=dict(type='Pretrained', "
             f"checkpoint='{out}', prefix='backbone.'))") in result.stdout
     assert "data_preprocessor=dict(mean=[0.0, 0.0, 0.0], std=[1.0, 1.0, 1.0], bgr_to_rgb=False)" in result.stdout
 

@@ -9,6 +9,7 @@ from PIL import Image
 
 from shufflenet_det.datasets.synthetic import (
     CLASSES,
+    MAX_OBJECTS,
     MIN_OBJECT_SIZE,
     SPLITS,
     ShapesDataset,
@@ -68,7 +69,7 @@ def test_content_is_varied(dataset: ShapesDataset) -> None:
     coco = load(dataset)
     assert {ann['category_id'] for ann in coco['annotations']} == set(range(1, len(CLASSES) + 1))
     objects_per_image = np.bincount([ann['image_id'] for ann in coco['annotations']])[1:]
-    assert objects_per_image.min() >= 1 and objects_per_image.max() <= 5 and len(set(objects_per_image)) >= 3
+    assert objects_per_image.min() >= 1 and objects_per_image.max() <= MAX_OBJECTS and len(set(objects_per_image)) >= 3
     sides = [max(ann['bbox'][2:]) for ann in coco['annotations']]
     assert min(sides) < 2 * MIN_OBJECT_SIZE and max(sides) > 50
     assert len({(image['width'], image['height']) for image in coco['images']}) > 5

@@ -21,6 +21,7 @@ from shufflenet_det.export import (
     prepare_export,
 )
 from shufflenet_det.export.verify import PARITY_TOLERANCE, onnx_detections, torch_detections
+from shufflenet_det.shapes.training import input_scale
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_CONFIG = 'configs/demo/shapes_frcnn_shufflenet.py'
@@ -44,7 +45,8 @@ def test_trained_detector_exports_and_matches_pytorch(trained_shapes_detector, t
         'NonMaxSuppression', 'RoiAlign', 'NonMaxSuppression']
     sidecar = json.loads((tmp_path / 'shapes.json').read_text())
     assert sidecar['classes'] == ['circle', 'square', 'triangle', 'cross', 'ring']
-    assert (sidecar['scale'], sidecar['max_size'], sidecar['num_proposals']) == (256, 320, 100)
+    longer, shorter = input_scale(Config.fromfile(str(trained_shapes_detector.config)))
+    assert (sidecar['scale'], sidecar['max_size'], sidecar['num_proposals']) == (shorter, longer, 100)
     assert sidecar['normalisation']['channel_order'] == 'RGB'
     assert load_spec(tmp_path / 'shapes.onnx').source['checkpoint'] == str(trained_shapes_detector.checkpoint)
 

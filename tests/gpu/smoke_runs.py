@@ -27,22 +27,24 @@ def from_scratch_options() -> dict[str, object]:
     return parser.parse_args(['--cfg-options', *FROM_SCRATCH_OPTIONS.split()]).cfg_options
 
 
-def run_options(data: ShapesDataset, log_interval: int) -> dict[str, object]:
-    """Config overrides for one epoch over ``data`` at batch 2, validated at its end."""
+def run_options(data: ShapesDataset, log_interval: int, extra: dict | None = None) -> dict[str, object]:
+    """Config overrides for one epoch over ``data`` at batch 2, validated at its end, then ``extra``."""
     return {**coco_config_options(data), **from_scratch_options(), 'train_dataloader.batch_size': BATCH_SIZE,
             'train_cfg.max_epochs': 1, 'train_cfg.val_interval': 1, 'default_hooks.logger.interval': log_interval,
-            'randomness.seed': 0}
+            **(extra or {})}
 
 
-def cfg_options(data: ShapesDataset, log_interval: int) -> list[str]:
+def cfg_options(data: ShapesDataset, log_interval: int, extra: dict | None = None) -> list[str]:
     """:func:`run_options` as the tools' ``--cfg-options`` arguments."""
-    return ['--cfg-options', *(f'{key}={value}' for key, value in run_options(data, log_interval).items())]
+    options = run_options(data, log_interval, extra)
+    return ['--cfg-options', *(f'{key}={value}' for key, value in options.items())]
 
 
-def train_command(config: str, work_dir: Path, data: ShapesDataset, amp: bool, log_interval: int) -> list[str]:
-    """tools/train.py of ``config`` for one epoch over ``data``, with ``--amp`` when asked."""
+def train_command(config: str, work_dir: Path, data: ShapesDataset, amp: bool, log_interval: int,
+                  extra: dict | None = None) -> list[str]:
+    """tools/train.py of ``config`` for one epoch over ``data``, with ``--amp`` when asked, and ``extra`` overrides."""
     return [sys.executable, 'tools/train.py', config, '--work-dir', str(work_dir), *(['--amp'] if amp else []),
-            *cfg_options(data, log_interval)]
+            *cfg_options(data, log_interval, extra)]
 
 
 def dist_train_command(config: str, work_dir: Path, data: ShapesDataset, log_interval: int) -> list[str]:

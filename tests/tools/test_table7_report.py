@@ -131,3 +131,11 @@ def test_report_on_a_real_run_of_the_built_in_dataset(tmp_path):
     assert row[4] == f'{100 * tested:.1f}' and row[6] == 'not run'
     assert f'test of epoch_1.pth, on {val_ann}' in result.stdout
     assert 'holds runs of shapes_frcnn_shufflenet.py, not of frcnn_shufflenet_1x_300.py' in result.stdout
+
+
+def test_light_head_rows_have_no_paper_number():
+    light_head = [row for row in report.ROWS if row[0].endswith(', light head')]
+    assert [config for _, _, config in light_head] == [
+        'lighthead/frcnn_lh_shufflenet_2x', 'lighthead/frcnn_lh_shufflenet_1x', 'lighthead/frcnn_lh_mobilenet_v1']
+    assert all(report.paper_cell(backbone, scale) == 'ours only' for backbone, _, _ in light_head
+               for scale in report.SCALES)

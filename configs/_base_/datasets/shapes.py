@@ -1,11 +1,11 @@
 # The built-in shapes dataset (python tools/make_dataset.py writes it to data/shapes/), COCO-format. Its
-# 128-160 px images are resized 2x so that small shapes span more than one cell of the stride-16 map
-# (measured: ShuffleNet 0.5x demo mAP 4.2 at native size, 19.6 at 2x, same schedule).
+# 192-256 px images are resized to a shorter side of 192 (longer at most 256), slightly below their size as
+# COCO's 480x640 images are at scale 300; tools/compare.py also trains at twice this scale, like scale 600.
 dataset_type = 'CheckedCocoDataset'
 data_root = 'data/shapes/'
 metainfo = dict(classes=('circle', 'square', 'triangle', 'cross', 'ring'))
 backend_args = None
-scale = (320, 256)
+scale = (256, 192)
 train_pipeline = [
     dict(type='LoadImageFromFileChecked'),
     dict(type='LoadAnnotations', with_bbox=True),

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from ...deploy.runner import make_session
+from ...export.ps_roi_align import PS_ROI_ALIGN_SCOPE
 from ..rows import ModelKind
 from . import categories as cat
 from .table import Breakdown, accumulate
@@ -157,8 +158,16 @@ def profile_session(path: str | Path, feed: dict[str, np.ndarray], threads: int,
 
 
 def roi_count(nodes: list[NodeEvent]) -> int:
-    """RoIs of one run: the first output dimension of every ``RoiAlign`` node, summed (FPN levels included)."""
-    return sum(node.output_shapes[0][1][0] for node in nodes if node.op == 'RoiAlign' and node.output_shapes)
+    """RoIs of one run: the first output dimension of every ``RoiAlign`` node, summed (FPN levels included).
+
+    Position-sensitive pooling (nodes under :data:`PS_ROI_ALIGN_SCOPE`) runs its ``RoiAlign`` on every bin of
+    every RoI; its RoIs are the first dimension of the pooling's last output instead.
+    """
+    plain = [node for node in nodes if node.op == 'RoiAlign' and node.output_shapes
+             and PS_ROI_ALIGN_SCOPE not in node.scope]
+    position_sensitive = [node for node in nodes if PS_ROI_ALIGN_SCOPE in node.scope and node.output_shapes]
+    count = sum(node.output_shapes[0][1][0] for node in plain)
+    return count + (position_sensitive[-1].output_shapes[0][1][0] if position_sensitive else 0)
 
 
 def onnx_breakdown(path: str | Path, feed: dict[str, np.ndarray], threads: int, kind: ModelKind, name: str,

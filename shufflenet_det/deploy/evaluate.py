@@ -1,0 +1,60 @@
+"""COCO mAP of an exported detector with onnxruntime, numpy, Pillow and pycocotools only (no torch, mmcv, mmdet).
+
+Examples:
+    python tools/test_onnx.py exported/shapes_frcnn_shufflenet_256.onnx \\
+        --ann data/shapes/annotations/instances_val.json --images data/shapes/val --json onnx_map.json
+    python tools/test_onnx.py frcnn_shufflenet_2x_600.onnx --ann annotations/instances_val2017.json \\
+        --images val2017 --threads 4
+
+Images are resized as MMDetection's test pipeline resizes them (keep-ratio to the sidecar's scale and longer-side
+limit) and boxes are mapped back to each original image before COCO scoring, so the numbers compare with
+``tools/test.py`` on the checkpoint the model was exported from.
+"""
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from .arguments import positive_int
+from .coco_eval import DatasetError, evaluate_onnx, text_progress
+from .spec import SidecarError
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog='tools/test_onnx.py', description=__doc__.split('\n\n')[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter,
+                                     epilog='\n\n'.join(__doc__.split('\n\n')[1:]))
+    parser.add_argument('model', help='exported <name>.onnx (its <name>.json sidecar must lie next to it)')
+    parser.add_argument('--ann', required=True, help='COCO annotation file, e.g. instances_val2017.json')
+    parser.add_argument('--images', required=True, help='folder holding the images the annotation file names')
+    parser.add_argument('--threads', type=positive_int, default=1,
+                        help='ONNX Runtime intra-op threads (default 1)')
+    parser.add_argument('--json', metavar='OUT.json',
+                        help='write {model path: {bbox_mAP, bbox_mAP_50, ..., bbox_mAP_l (percent), seconds}}')
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Evaluate, print the COCO summary and the metrics, write the JSON; 0 on success, 1 on bad input."""
+    args = parse_args(argv)
+    start = time.perf_counter()
+    try:
+        metrics, summary = evaluate_onnx(args.model, args.ann, args.images, args.threads, text_progress())
+    except (FileNotFoundError, DatasetError, SidecarError) as error:
+        print(f'error: {error}', file=sys.stderr)
+        return 1
+    seconds = time.perf_counter() - start
+    print(summary)
+    print(' '.join(f'{key}={value:.1f}' for key, value in metrics.items()) + f' ({seconds:.1f} s)')
+    if args.json:
+        path = Path(args.json)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps({args.model: {**metrics, 'seconds': round(seconds, 1)}}, indent=2) + '\n')
+        print(f'metrics written to {path}')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,119 @@
+"""The demo: train the two ~40 MFLOPs detectors on the built-in shapes dataset, evaluate, tabulate and draw them."""
+
+import json
+import platform
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+from mmengine.config import Config
+
+from ..complexity import detector_complexity
+from ..datasets import CLASSES, generate_dataset
+from ..deploy.images import read_image
+from ..table import markdown_table
+from .picture import detection_sheet, ground_truth, torch_detections
+from .training import TrainedDetector, input_scale, train_detector
+
+CONFIGS = ('configs/demo/shapes_frcnn_shufflenet.py', 'configs/demo/shapes_frcnn_mobilenet.py')
+PICTURE_IMAGES = 4
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    """One trained and evaluated demo detector."""
+
+    config: str
+    trained: TrainedDetector
+    gflops: float
+    mparams: float
+
+    def summary(self) -> dict:
+        """The detector's numbers for ``--json``: final metrics (percent), GFLOPs, training seconds, history."""
+        return {**{key: value for key, value in self.trained.final.items() if key != 'seconds'},
+                'gflops': round(self.gflops, 4), 'mparams': round(self.mparams, 3),
+                'train_seconds': round(self.trained.train_seconds, 1),
+                'bbox_mAP_by_epoch': {str(epoch): vals['bbox_mAP']
+                                      for epoch, vals in sorted(self.trained.vals.items())}}
+
+
+def complexity_at_scale(trained: TrainedDetector) -> tuple[float, float]:
+    """GFLOPs (mult-adds) and millions of parameters at the config's test scale with its test proposal count."""
+    cfg = trained.runner.cfg
+    longer, shorter = input_scale(cfg)
+    model = trained.runner.model
+    complexity = detector_complexity(model, shorter, longer, cfg.model.test_cfg.rpn.max_per_img)
+    return complexity.mult_adds / 1e9, complexity.params / 1e6
+
+
+def results_table(results: list[DemoResult]) -> str:
+    """Markdown table: mAP at 75 % and 100 % of the schedule, AP50, AP by size, complexity, training time."""
+    rows = []
+    for result in results:
+        vals = result.trained.vals
+        epochs = sorted(vals)
+        final = vals[epochs[-1]]
+        at_75 = vals[epochs[-2]]['bbox_mAP'] if len(epochs) > 1 else None
+        rows.append([Path(result.config).stem, at_75, final['bbox_mAP'], final['bbox_mAP_50'], final['bbox_mAP_s'],
+                     final['bbox_mAP_m'], final['bbox_mAP_l'], result.gflops, result.mparams,
+                     f'{result.trained.train_seconds / 60:.1f} min'])
+    return markdown_table(['detector', 'mAP @75%', 'mAP', 'AP50', 'AP_s', 'AP_m', 'AP_l', 'GFLOPs', 'Mparams',
+                           'training'], rows)
+
+
+def draw_demo(results: list[DemoResult], val_dir: Path, ann_file: Path, out_file: Path) -> None:
+    """Ground truth and each detector's detections on the first val images, one row each."""
+    coco = json.loads(ann_file.read_text())
+    records = coco['images'][:PICTURE_IMAGES]
+    images = [read_image(val_dir / record['file_name']) for record in records]
+    rows = {'ground truth': [(image, ground_truth(coco, record['id'])) for image, record in zip(images, records,
+                                                                                            strict=True)]}
+    for result in results:
+        model = result.trained.runner.model
+        model.cfg = result.trained.runner.cfg
+        model.eval()
+        title = f'{Path(result.config).stem}: mAP {result.trained.final["bbox_mAP"]:.1f} (scores >= 0.3)'
+        rows[title] = [(image, torch_detections(model, val_dir / record['file_name']))
+                       for image, record in zip(images, records, strict=True)]
+    detection_sheet(rows, CLASSES).save(out_file)
+
+
+def run_demo(work_root: Path, configs: tuple[str, ...] = CONFIGS, dataset_root: str = 'data/shapes',
+             overrides: dict | None = None) -> list[DemoResult]:
+    """Generate the dataset, train and evaluate every config, print the table and draw the picture.
+
+    Args:
+        work_root: Each detector trains in ``work_root/<config stem>``; the picture is ``detections.png``.
+        configs: Detector configs on the shapes dataset.
+        dataset_root: Where the shapes dataset is (generated if missing).
+        overrides: Config overrides for every detector (e.g. a shorter schedule for tests).
+    """
+    print('==> built-in dataset', flush=True)
+    dataset = generate_dataset(dataset_root)
+    results = []
+    for index, config in enumerate(configs, start=1):
+        print(f'\n==> [{index}/{len(configs)}] training {config}', flush=True)
+        cfg = Config.fromfile(config)
+        if overrides:
+            cfg.merge_from_dict(overrides)
+        trained = train_detector(cfg, work_root / Path(config).stem, resume=False)
+        gflops, mparams = complexity_at_scale(trained)
+        results.append(DemoResult(config, trained, gflops, mparams))
+        print(f'    mAP by epoch: {results[-1].summary()["bbox_mAP_by_epoch"]}, '
+              f'{trained.train_seconds / 60:.1f} min training', flush=True)
+    picture = work_root / 'detections.png'
+    draw_demo(results, dataset.img_dir('val'), dataset.ann_file('val'), picture)
+    num_val = len(json.loads(dataset.ann_file('val').read_text())['images'])
+    longer, shorter = input_scale(results[0].trained.runner.cfg)
+    print(f'\nShapes val split ({num_val} images, resized to at most {longer}x{shorter}), COCO mAP@[.5:.95] in %, '
+          f'at 75 % and 100 % of the schedule; GFLOPs = mult-adds at that size with the test-time proposal count; '
+          f'{platform.machine()}, torch threads: {torch.get_num_threads()}:\n')
+    print(results_table(results))
+    print(f'\ndetections drawn in {picture}')
+    return results
+
+
+def write_json(results: list[DemoResult], path: Path) -> None:
+    """Write ``{config path: summary}`` (see :meth:`DemoResult.summary`) to ``path``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({result.config: result.summary() for result in results}, indent=2) + '\n')

@@ -1,0 +1,215 @@
+"""Table 7 in miniature: detectors x input scales on the built-in shapes dataset, accuracy beside exported latency.
+
+Every cell trains one detector config at one input scale with the same schedule, evaluates it in PyTorch and as
+an exported ONNX model (``shufflenet_det.deploy.coco_eval``), counts its mult-adds and parameters and times the
+ONNX model with one ONNX Runtime thread. A finished cell's ``result.json`` is reused on a rerun, and an
+interrupted training resumes from its last checkpoint, so an interrupted grid continues where it stopped.
+"""
+
+import csv
+import json
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from mmengine.config import Config
+
+from ..complexity import detector_complexity
+from ..datasets import generate_dataset
+from ..deploy.coco_eval import evaluate_onnx
+from ..deploy.images import read_image
+from ..deploy.machine import describe_machine
+from ..deploy.runner import Detector
+from ..deploy.timing import measure
+from ..export import export_detector
+from ..table import markdown_table
+from .training import input_scale, set_epochs, set_input_scale, train_detector
+
+#: The grid's rows: the ~40 MFLOPs pair of the ShuffleNet paper's Table 5 and the ~140 MFLOPs pair. Add a
+#: config here (or pass ``--configs``) to add a detector.
+DEFAULT_CONFIGS = ('configs/demo/shapes_frcnn_shufflenet.py', 'configs/demo/shapes_frcnn_mobilenet.py',
+                   'configs/demo/shapes_frcnn_shufflenet_1x.py', 'configs/demo/shapes_frcnn_mobilenet_050.py')
+RESULT_FILE = 'result.json'
+CSV_COLUMNS = ('detector', 'backbone', 'scale', 'map_torch', 'map_onnx', 'map_50', 'map_s', 'map_m', 'map_l',
+               'map_torch_at_75', 'gflops', 'mparams', 'ort_ms', 'train_min', 'cell_min')
+LATENCY_IMAGES = 10
+LATENCY_WARMUP = 5
+LATENCY_RUNS = 30
+
+
+#: The ``--quick`` grid: the demo pair on a tiny dataset for a few iterations (checks the pipeline, not accuracy).
+QUICK_CONFIGS = DEFAULT_CONFIGS[:2]
+QUICK_DATA_ROOT = Path('data/shapes_quick')
+QUICK_DATASET = {'num_train': 16, 'num_val': 6}
+QUICK_EPOCHS = 4
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One detector config at one input scale (the config's own times ``factor``)."""
+
+    config: str
+    factor: int
+
+    @property
+    def name(self) -> str:
+        """Folder name of the cell, e.g. ``shapes_frcnn_shufflenet_x2``."""
+        return f'{Path(self.config).stem}_x{self.factor}'
+
+
+def grid_cells(configs: Sequence[str], factors: Sequence[int]) -> list[Cell]:
+    """Every config at every scale factor, configs outermost."""
+    return [Cell(config, factor) for config in configs for factor in factors]
+
+
+def backbone_name(cfg: Config) -> str:
+    """A short backbone label, e.g. ``ShuffleNetV1 0.5x g3`` or ``MobileNetV1 0.25``."""
+    backbone = cfg.model.backbone
+    if backbone.type == 'ShuffleNetV1':
+        return f'ShuffleNetV1 {backbone.get("widen_factor", 1.0):g}x g{backbone.get("groups", 3)}'
+    if backbone.type == 'MobileNetV1':
+        return f'MobileNetV1 {backbone.get("widen_factor", 1.0):g}'
+    return backbone.type
+
+
+def set_data_root(cfg: Config, root: str | Path) -> None:
+    """Point the config's train, val and test data and the evaluators at the shapes dataset in ``root``."""
+    root = f'{Path(root)}/'
+    for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        cfg[loader].dataset.data_root = root
+    for evaluator in ('val_evaluator', 'test_evaluator'):
+        cfg[evaluator].ann_file = f'{root}annotations/instances_val.json'
+
+
+def cell_config(cell: Cell, data_root: Path, epochs: int | None) -> Config:
+    """The config of ``cell``: the detector config with the dataset root, ``epochs`` and the scaled input size."""
+    cfg = Config.fromfile(cell.config)
+    if epochs is not None:
+        set_epochs(cfg, epochs)
+    set_data_root(cfg, data_root)
+    longer, shorter = input_scale(cfg)
+    set_input_scale(cfg, (longer * cell.factor, shorter * cell.factor))
+    return cfg
+
+
+def onnx_latency_ms(model_path: Path, image_dir: Path, ann: dict) -> float:
+    """Median ``session.run`` time (1 thread) over runs cycling through the first val images at the model's scale."""
+    detector = Detector(model_path, threads=1)
+    tensors = [detector.prepare(read_image(image_dir / record['file_name'])).tensor
+               for record in ann['images'][:LATENCY_IMAGES]]
+    turn = iter(range(10 ** 9))
+    stats = measure(lambda: detector.run_tensor(tensors[next(turn) % len(tensors)]), LATENCY_WARMUP, LATENCY_RUNS)
+    return stats.median_ms
+
+
+def run_cell(cell: Cell, out_dir: Path, data_root: Path, epochs: int | None,
+             log: Callable[[str], None] = print) -> dict:
+    """Train, evaluate, export, evaluate the export and time ``cell``; reuse its result if it is finished.
+
+    Returns:
+        The cell's row (keys of :data:`CSV_COLUMNS`).
+    """
+    cell_dir = out_dir / cell.name
+    result_file = cell_dir / RESULT_FILE
+    if result_file.is_file():
+        log(f'    finished earlier, reusing {result_file}')
+        return json.loads(result_file.read_text())
+    start = time.perf_counter()
+    cfg = cell_config(cell, data_root, epochs)
+    longer, shorter = input_scale(cfg)
+    log(f'    training at {longer}x{shorter} (resumes from the last checkpoint in {cell_dir / "train"})')
+    trained = train_detector(cfg, cell_dir / "train", resume=True, progress=log)
+    epochs = sorted(trained.vals)
+    final = trained.final
+    complexity = detector_complexity(trained.runner.model, shorter, shorter, cfg.model.test_cfg.rpn.max_per_img)
+    config_file = cell_dir / 'config.py'
+    trained.runner.cfg.dump(str(config_file))
+    log('    exporting to ONNX and evaluating the export (onnxruntime, 1 thread)')
+    onnx_path = export_detector(config_file, str(trained.checkpoint), None, cell_dir, name='model')
+    val_dir, ann_file = data_root / 'val', data_root / 'annotations' / 'instances_val.json'
+    onnx_metrics, _ = evaluate_onnx(onnx_path, ann_file, val_dir)
+    ort_ms = onnx_latency_ms(onnx_path, val_dir, json.loads(ann_file.read_text()))
+    row = {'detector': Path(cell.config).stem, 'backbone': backbone_name(cfg), 'scale': shorter,
+           'map_torch': final['bbox_mAP'], 'map_onnx': onnx_metrics['bbox_mAP'], 'map_50': final['bbox_mAP_50'],
+           'map_s': final['bbox_mAP_s'], 'map_m': final['bbox_mAP_m'], 'map_l': final['bbox_mAP_l'],
+           'map_torch_at_75': trained.vals[epochs[-2]]['bbox_mAP'] if len(epochs) > 1 else None,
+           'gflops': round(complexity.mult_adds / 1e9, 4), 'mparams': round(complexity.params / 1e6, 3),
+           'ort_ms': round(ort_ms, 2), 'train_min': round(trained.train_seconds / 60, 2),
+           'cell_min': round((time.perf_counter() - start) / 60, 2)}
+    result_file.write_text(json.dumps(row, indent=2) + '\n')
+    log(f'    mAP {row["map_torch"]:.1f} (PyTorch) / {row["map_onnx"]:.1f} (ONNX), {row["gflops"]:.3f} GFLOPs, '
+        f'{row["ort_ms"]:.1f} ms, {row["train_min"]:.1f} min training')
+    return row
+
+
+def write_outputs(rows: list[dict], out_dir: Path, machine: str) -> None:
+    """``compare.csv``, ``compare.md`` and ``accuracy_vs_latency.png`` in ``out_dir``."""
+    with (out_dir / 'compare.csv').open('w', newline='') as handle:
+        writer = csv.DictWriter(handle, fieldnames=CSV_COLUMNS)
+        writer.writeheader()
+        writer.writerows(rows)
+    table = markdown_table(
+        ['backbone', 'scale', 'mAP (PyTorch)', 'mAP (ONNX)', 'mAP @75%', 'AP50', 'AP_s', 'AP_m', 'AP_l', 'GFLOPs',
+         'Mparams', 'ORT ms (1 thread)', 'training min'],
+        [[row['backbone'], row['scale'], row['map_torch'], row['map_onnx'], row['map_torch_at_75'], row['map_50'],
+          row['map_s'], row['map_m'], row['map_l'], row['gflops'], row['mparams'], row['ort_ms'], row['train_min']]
+         for row in rows])
+    note = (f'Shapes val split, COCO mAP@[.5:.95] in %; scale = shorter input side; GFLOPs = mult-adds of a '
+            f'scale x scale input with the test-time proposals; latency = median ONNX Runtime session.run over '
+            f'val images at 1 thread on {machine}; the cells took {sum(row["cell_min"] for row in rows):.1f} min '
+            'together (each: training, evaluation, export, ONNX evaluation and timing).')
+    (out_dir / 'compare.md').write_text(f'{table}\n\n{note}\n')
+    plot_accuracy_vs_latency(rows, machine, out_dir / 'accuracy_vs_latency.png')
+
+
+def plot_accuracy_vs_latency(rows: list[dict], machine: str, path: Path) -> None:
+    """mAP against ONNX Runtime latency, one marker per detector, a line joining its input scales."""
+    import matplotlib
+
+    matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
+
+    figure, axis = plt.subplots(figsize=(8, 6))
+    markers = 'osD^vP*X'
+    for index, detector in enumerate(dict.fromkeys(row['detector'] for row in rows)):
+        series = sorted((row for row in rows if row['detector'] == detector), key=lambda row: row['scale'])
+        axis.plot([row['ort_ms'] for row in series], [row['map_torch'] for row in series],
+                  marker=markers[index % len(markers)], label=series[0]['backbone'])
+        for row in series:
+            axis.annotate(str(row['scale']), (row['ort_ms'], row['map_torch']), textcoords='offset points',
+                          xytext=(5, -10), fontsize=8)
+    axis.set_xlabel('ONNX Runtime latency, 1 thread (ms)')
+    axis.set_ylabel('COCO mAP@[.5:.95] on shapes val (%)')
+    axis.set_title(f'Accuracy vs latency (labels: input scale)\n{machine}', fontsize=9)
+    axis.grid(alpha=0.3)
+    axis.legend()
+    figure.tight_layout()
+    figure.savefig(path, dpi=100)
+    plt.close(figure)
+
+
+def run_grid(configs: Sequence[str], factors: Sequence[int], out_dir: Path, data_root: Path,
+             dataset_size: dict | None = None, epochs: int | None = None) -> list[dict]:
+    """Run every cell (reusing finished ones) and write the table, CSV and plot.
+
+    Args:
+        configs: Detector configs on the shapes dataset (the grid's rows; add a config to add a detector).
+        factors: Input scale factors relative to each config's own scale, e.g. (1, 2).
+        out_dir: Output folder: one subfolder per cell, plus compare.md/.csv/.png.
+        data_root: Shapes dataset folder (generated if missing).
+        dataset_size: ``generate_dataset`` arguments (``num_train``, ``num_val``), default its defaults.
+        epochs: Training epochs of every cell (validation at 75 % and 100 %); default each config's own.
+    """
+    start = time.perf_counter()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    generate_dataset(data_root, **(dataset_size or {}))
+    cells = grid_cells(configs, factors)
+    rows = []
+    for index, cell in enumerate(cells, start=1):
+        print(f'[{index}/{len(cells)}] {cell.name} ({time.perf_counter() - start:.0f} s so far)', flush=True)
+        rows.append(run_cell(cell, out_dir, data_root, epochs))
+    write_outputs(rows, out_dir, describe_machine(threads=1).label)
+    print((out_dir / 'compare.md').read_text())
+    print(f'wrote {out_dir / "compare.md"}, compare.csv and accuracy_vs_latency.png')
+    return rows

@@ -1,0 +1,165 @@
+"""Train and evaluate one detector config with MMEngine's runner, keeping a record that survives interruptions.
+
+A :class:`ValHistoryHook` appends every validation's COCO metrics and every epoch's training time to
+``<work_dir>/history.json``, so the mAP at 75 % of the schedule and at its end, and the training time, are known
+after a run that was interrupted and resumed.
+"""
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from mmengine.config import Config
+from mmengine.hooks import Hook
+from mmengine.runner import Runner
+
+from ..engine import configure_resume
+from ..runtime import adapt_to_cpu, build_runner
+
+HISTORY_FILE = 'history.json'
+#: CocoMetric's keys (fractions) and the names they get in our results (percent).
+METRIC_NAMES = {'coco/bbox_mAP': 'bbox_mAP', 'coco/bbox_mAP_50': 'bbox_mAP_50', 'coco/bbox_mAP_75': 'bbox_mAP_75',
+                'coco/bbox_mAP_s': 'bbox_mAP_s', 'coco/bbox_mAP_m': 'bbox_mAP_m', 'coco/bbox_mAP_l': 'bbox_mAP_l'}
+
+
+def read_history(work_dir: str | Path) -> dict:
+    """The run's record: ``{'epochs': {epoch: train seconds}, 'vals': {epoch: metrics}}`` (empty if none)."""
+    path = Path(work_dir) / HISTORY_FILE
+    if not path.is_file():
+        return {'epochs': {}, 'vals': {}}
+    return json.loads(path.read_text())
+
+
+def percent_metrics(metrics: dict[str, float]) -> dict[str, float]:
+    """CocoMetric's fractions as our percent metrics (-1, "no objects of that size", stays -1)."""
+    return {name: round(100 * metrics[key], 2) if metrics[key] >= 0 else -1.0
+            for key, name in METRIC_NAMES.items() if key in metrics}
+
+
+class ValHistoryHook(Hook):
+    """Record each epoch's training seconds and each validation's metrics (percent) in ``history.json``.
+
+    Args:
+        progress: Called with one line per finished epoch and validation (e.g. ``print``), or None.
+    """
+
+    priority = 'LOW'
+
+    def __init__(self, progress: Callable[[str], None] | None = print) -> None:
+        self.progress = progress
+
+    def before_train_epoch(self, runner: Runner) -> None:
+        self._epoch_start = time.perf_counter()
+
+    def after_train_epoch(self, runner: Runner) -> None:
+        # The loop counts the epoch as done only after this hook.
+        seconds = round(time.perf_counter() - self._epoch_start, 2)
+        self._update(runner, 'epochs', seconds, runner.epoch + 1)
+        self._say(f'    epoch {runner.epoch + 1}/{runner.max_epochs}: {seconds:.0f} s')
+
+    def before_val_epoch(self, runner: Runner) -> None:
+        self._val_start = time.perf_counter()
+
+    def after_val_epoch(self, runner: Runner, metrics: dict[str, float] | None = None) -> None:
+        record = {**percent_metrics(metrics or {}), 'seconds': round(time.perf_counter() - self._val_start, 2)}
+        self._update(runner, 'vals', record, runner.epoch)
+        self._say(f'    val after epoch {runner.epoch}: mAP {record.get("bbox_mAP", -1):.1f} '
+                  f'(AP50 {record.get("bbox_mAP_50", -1):.1f}), {record["seconds"]:.0f} s')
+
+    def _say(self, line: str) -> None:
+        if self.progress is not None:
+            self.progress(line)
+
+    @staticmethod
+    def _update(runner: Runner, section: str, value: object, epoch: int) -> None:
+        history = read_history(runner.work_dir)
+        history[section][str(epoch)] = value
+        (Path(runner.work_dir) / HISTORY_FILE).write_text(json.dumps(history, indent=2) + '\n')
+
+
+@dataclass(frozen=True)
+class TrainedDetector:
+    """A finished training run.
+
+    Attributes:
+        runner: The runner, holding the trained model and its config.
+        checkpoint: The final checkpoint.
+        vals: Validation metrics (percent, plus ``seconds``) by epoch, e.g. at 75 % and 100 % of the schedule.
+        train_seconds: Wall time of the training epochs (validation excluded), summed over resumed runs.
+    """
+
+    runner: Runner
+    checkpoint: Path
+    vals: dict[int, dict[str, float]]
+    train_seconds: float
+
+    @property
+    def final(self) -> dict[str, float]:
+        """The metrics of the last validation (the end of the schedule)."""
+        return self.vals[max(self.vals)]
+
+
+def set_input_scale(cfg: Config, scale: tuple[int, int]) -> None:
+    """Make every ``Resize`` of the train and test pipelines resize to ``scale`` (longer side, shorter side)."""
+    for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        for step in cfg[loader].dataset.pipeline:
+            if step['type'] == 'Resize':
+                step['scale'] = tuple(scale)
+
+
+def set_epochs(cfg: Config, epochs: int) -> None:
+    """Stretch the config's epoch-based schedule to ``epochs``: validation points and by-epoch schedulers too.
+
+    The validation interval and start keep their share of the schedule (e.g. 75 %), at least one epoch.
+    """
+    old = cfg.train_cfg.max_epochs
+    cfg.train_cfg.max_epochs = epochs
+    for key in ('val_interval', 'val_begin'):
+        if key in cfg.train_cfg:
+            cfg.train_cfg[key] = max(1, round(cfg.train_cfg[key] * epochs / old))
+    for scheduler in cfg.param_scheduler:
+        if scheduler.get('by_epoch', True):
+            for key in ('begin', 'end', 'T_max'):
+                if key in scheduler:
+                    scheduler[key] = round(scheduler[key] * epochs / old)
+
+
+def input_scale(cfg: Config) -> tuple[int, int]:
+    """The (longer side, shorter side) of the config's test ``Resize``."""
+    step = next(step for step in cfg.test_dataloader.dataset.pipeline if step['type'] == 'Resize')
+    return max(step['scale']), min(step['scale'])
+
+
+def train_detector(cfg: Config, work_dir: str | Path, resume: bool = True, quiet: bool = True,
+                   progress: Callable[[str], None] | None = print) -> TrainedDetector:
+    """Train ``cfg`` in ``work_dir`` (resuming from its last checkpoint if there is one) with validation history.
+
+    Args:
+        cfg: A detector config with train, val and test settings; it is copied, not changed.
+        work_dir: Where checkpoints, logs and ``history.json`` go.
+        resume: Continue from the last checkpoint in ``work_dir`` when there is one.
+        quiet: Log warnings only (no per-iteration lines).
+        progress: Called with a line per finished epoch and validation, or None for silence.
+
+    Returns:
+        The trained detector with its validation history.
+    """
+    cfg = cfg.copy()
+    work_dir = Path(work_dir)
+    cfg.work_dir = str(work_dir)
+    configure_resume(cfg, 'auto' if resume and work_dir.is_dir() else None)
+    if not cfg.get('resume'):
+        (work_dir / HISTORY_FILE).unlink(missing_ok=True)  # a fresh run: forget an older run's record
+    if quiet:
+        cfg.log_level = 'WARNING'
+    adapt_to_cpu(cfg, 'none')
+    runner = build_runner(cfg)
+    runner.register_hook(ValHistoryHook(progress))
+    runner.train()
+    history = read_history(work_dir)
+    epochs = cfg.train_cfg.max_epochs
+    return TrainedDetector(runner=runner, checkpoint=Path(work_dir) / f'epoch_{epochs}.pth',
+                           vals={int(epoch): metrics for epoch, metrics in history['vals'].items()},
+                           train_seconds=sum(history['epochs'].values()))

@@ -1,0 +1,44 @@
+"""The demo's JSON and table: keyed by config, metrics in percent, mAP at 75 % and 100 % of the schedule."""
+
+import json
+from pathlib import Path
+
+from shufflenet_det.shapes.demo import DemoResult, results_table, write_json
+from shufflenet_det.shapes.training import TrainedDetector, percent_metrics
+
+
+def metrics(mAP: float) -> dict:
+    return {'bbox_mAP': mAP, 'bbox_mAP_50': mAP + 20, 'bbox_mAP_75': mAP, 'bbox_mAP_s': mAP - 10,
+            'bbox_mAP_m': mAP + 5, 'bbox_mAP_l': mAP + 10, 'seconds': 12.0}
+
+
+def result(config: str, at_75: float, final: float) -> DemoResult:
+    trained = TrainedDetector(runner=None, checkpoint=Path('epoch_8.pth'), vals={6: metrics(at_75), 8: metrics(final)},
+                              train_seconds=150.0)
+    return DemoResult(config, trained, gflops=0.5, mparams=1.2)
+
+
+def test_json_is_keyed_by_config_with_percent_metrics_gflops_and_time(tmp_path):
+    results = [result('configs/demo/a.py', 30.0, 32.5), result('configs/demo/b.py', 20.0, 21.0)]
+    write_json(results, tmp_path / 'out' / 'demo.json')
+    data = json.loads((tmp_path / 'out' / 'demo.json').read_text())
+    assert list(data) == ['configs/demo/a.py', 'configs/demo/b.py']
+    entry = data['configs/demo/a.py']
+    for key in ('bbox_mAP', 'bbox_mAP_50', 'bbox_mAP_s', 'bbox_mAP_m', 'bbox_mAP_l', 'gflops', 'train_seconds'):
+        assert isinstance(entry[key], float), key
+    assert entry['bbox_mAP'] == 32.5 and entry['train_seconds'] == 150.0
+    assert entry['bbox_mAP_by_epoch'] == {'6': 30.0, '8': 32.5}
+    assert 'seconds' not in entry
+
+
+def test_table_shows_the_map_at_75_and_100_percent():
+    table = results_table([result('configs/demo/a.py', 30.0, 32.5)])
+    header, _, line = table.splitlines()
+    assert 'mAP @75%' in header and 'AP_s' in header
+    cells = [cell.strip() for cell in line.strip('|').split('|')]
+    assert cells[:3] == ['a', '30.0', '32.5']
+
+
+def test_percent_metrics_keep_minus_one_for_missing_sizes():
+    converted = percent_metrics({'coco/bbox_mAP': 0.4123, 'coco/bbox_mAP_l': -1.0, 'coco/bbox_mAP_50': 0.7})
+    assert converted == {'bbox_mAP': 41.23, 'bbox_mAP_50': 70.0, 'bbox_mAP_l': -1.0}

@@ -1,0 +1,99 @@
+"""The backbone x scale grid: cells from configs, resume from finished cells, the table, CSV and plot."""
+
+import csv
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from mmengine.config import Config
+
+from shufflenet_det.shapes.grid import (
+    CSV_COLUMNS,
+    DEFAULT_CONFIGS,
+    RESULT_FILE,
+    Cell,
+    backbone_name,
+    cell_config,
+    grid_cells,
+    run_cell,
+    write_outputs,
+)
+from shufflenet_det.shapes.training import input_scale, set_epochs
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def row(detector: str, backbone: str, scale: int, map_torch: float, ort_ms: float) -> dict:
+    values = dict.fromkeys(CSV_COLUMNS, 1.0)
+    values.update(detector=detector, backbone=backbone, scale=scale, map_torch=map_torch, ort_ms=ort_ms)
+    return values
+
+
+def test_cells_are_every_config_at_every_factor():
+    cells = grid_cells(['a/x.py', 'a/y.py'], [1, 2])
+    assert [cell.name for cell in cells] == ['x_x1', 'x_x2', 'y_x1', 'y_x2']
+
+
+def test_cell_config_scales_the_input_and_moves_the_data(tmp_path):
+    config = str(ROOT / DEFAULT_CONFIGS[0])
+    base = Config.fromfile(config)
+    cfg = cell_config(Cell(config, 2), tmp_path / 'shapes', epochs=None)
+    assert input_scale(cfg) == tuple(2 * side for side in input_scale(base))
+    train_resize = next(step for step in cfg.train_dataloader.dataset.pipeline if step['type'] == 'Resize')
+    assert max(train_resize['scale']) == 2 * input_scale(base)[0]
+    assert cfg.val_evaluator.ann_file == f'{tmp_path / "shapes"}/annotations/instances_val.json'
+    assert cfg.train_dataloader.dataset.data_root == f'{tmp_path / "shapes"}/'
+
+
+def test_set_epochs_keeps_validation_at_three_quarters_and_stretches_the_cosine():
+    cfg = Config.fromfile(str(ROOT / DEFAULT_CONFIGS[0]))
+    epochs = cfg.train_cfg.max_epochs
+    assert cfg.train_cfg.val_begin == cfg.train_cfg.val_interval == epochs * 3 // 4
+    set_epochs(cfg, 2 * epochs)
+    assert cfg.train_cfg.max_epochs == 2 * epochs and cfg.train_cfg.val_interval == epochs * 3 // 2
+    cosine = next(s for s in cfg.param_scheduler if s['type'] == 'CosineAnnealingLR')
+    assert cosine['end'] == cosine['T_max'] == 2 * epochs
+
+
+def test_backbone_names():
+    assert backbone_name(Config.fromfile(str(ROOT / DEFAULT_CONFIGS[0]))) == 'ShuffleNetV1 0.5x g3'
+    assert backbone_name(Config.fromfile(str(ROOT / DEFAULT_CONFIGS[1]))) == 'MobileNetV1 0.25'
+
+
+def test_finished_cells_are_reused(tmp_path):
+    cell = Cell('configs/demo/missing.py', 1)  # would fail if it were trained again
+    (tmp_path / cell.name).mkdir()
+    finished = row('missing', 'X', 192, 12.5, 3.0)
+    (tmp_path / cell.name / RESULT_FILE).write_text(json.dumps(finished))
+    lines = []
+    assert run_cell(cell, tmp_path, tmp_path / 'data', None, log=lines.append) == finished
+    assert 'reusing' in lines[0]
+
+
+def test_outputs_table_csv_and_plot(tmp_path):
+    rows = [row('s', 'ShuffleNetV1 0.5x g3', 192, 30.0, 20.0), row('s', 'ShuffleNetV1 0.5x g3', 384, 40.0, 60.0),
+            row('m', 'MobileNetV1 0.25', 192, 25.0, 18.0), row('m', 'MobileNetV1 0.25', 384, 33.0, 55.0)]
+    write_outputs(rows, tmp_path, 'Test CPU (x86_64), 1 thread')
+    with (tmp_path / 'compare.csv').open() as handle:
+        read = list(csv.DictReader(handle))
+    assert [r['backbone'] for r in read] == [r['backbone'] for r in rows]
+    assert {'backbone', 'scale', 'map_torch', 'map_onnx', 'gflops', 'ort_ms'} <= set(read[0])
+    table = (tmp_path / 'compare.md').read_text()
+    assert 'MobileNetV1 0.25' in table and 'Test CPU' in table and 'took 4.0 min together' in table
+    assert (tmp_path / 'accuracy_vs_latency.png').read_bytes().startswith(b'\x89PNG')
+
+
+@pytest.mark.slow
+def test_quick_grid_runs_end_to_end_and_resumes(tmp_path):
+    out = tmp_path / 'quick'
+    command = [sys.executable, 'tools/compare.py', '--quick', '--out', str(out)]
+    first = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert first.returncode == 0, first.stderr[-3000:]
+    with (out / 'compare.csv').open() as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 4 and {r['scale'] for r in rows} == {str(s) for s in (192, 384)}
+    assert all(0 <= float(r['map_onnx']) <= 100 and float(r['ort_ms']) > 0 for r in rows)
+    again = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0 and again.stdout.count('reusing') == 4

@@ -1,0 +1,49 @@
+"""Table 7 in miniature: backbones x input scales on the built-in shapes dataset, accuracy beside ONNX latency.
+
+Trains every detector config (default: the pairs in ``DEFAULT_CONFIGS`` of shufflenet_det/shapes/grid.py) at
+its own input scale and at twice it with the same schedule, evaluates each in PyTorch and as an exported ONNX
+model, counts mult-adds and parameters and times the ONNX model with one ONNX Runtime thread. Writes
+compare.md, compare.csv and accuracy_vs_latency.png to --out. Finished cells are reused on a rerun and an
+interrupted training resumes from its last checkpoint.
+
+Examples:
+    python tools/compare.py                                   # the full grid, into work_dirs/compare
+    python tools/compare.py --quick                           # a tiny grid in minutes (a smoke test)
+    python tools/compare.py --configs configs/demo/shapes_frcnn_shufflenet.py --factors 1 2 3
+"""
+
+import argparse
+from pathlib import Path
+
+from shufflenet_det.shapes.grid import (
+    DEFAULT_CONFIGS,
+    QUICK_CONFIGS,
+    QUICK_DATA_ROOT,
+    QUICK_DATASET,
+    QUICK_EPOCHS,
+    run_grid,
+)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('--configs', nargs='+', default=list(DEFAULT_CONFIGS),
+                        help='detector configs on the shapes dataset (default: %(default)s)')
+    parser.add_argument('--factors', nargs='+', type=int, default=[1, 2],
+                        help="input scales as multiples of each config's own (default: 1 2)")
+    parser.add_argument('--epochs', type=int, help="training epochs of every cell (default: the configs' own)")
+    parser.add_argument('--out', type=Path, help='output folder (default: work_dirs/compare, or '
+                                                 'work_dirs/compare_quick with --quick)')
+    parser.add_argument('--quick', action='store_true',
+                        help='a tiny grid: 2 detectors, a few images, 2 short epochs (checks the pipeline only)')
+    args = parser.parse_args()
+    if args.quick:
+        run_grid(QUICK_CONFIGS, args.factors, args.out or Path('work_dirs/compare_quick'), QUICK_DATA_ROOT,
+                 dataset_size=QUICK_DATASET, epochs=args.epochs or QUICK_EPOCHS)
+    else:
+        run_grid(args.configs, args.factors, args.out or Path('work_dirs/compare'), Path('data/shapes'),
+                 epochs=args.epochs)
+
+
+if __name__ == '__main__':
+    main()
