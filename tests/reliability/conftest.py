@@ -10,6 +10,7 @@ import pytest
 import torch
 from mmdet.utils import register_all_modules
 from mmengine.model import BaseModel
+from mmengine.registry import init_default_scope
 from mmengine.runner import Runner
 from torch import nn
 from torch.utils.data import Dataset
@@ -19,7 +20,13 @@ from shufflenet_det.engine import AtomicCheckpointHook
 
 ROOT = Path(__file__).resolve().parents[2]
 
-register_all_modules()  # MMDetection's registries as the default scope, as the tools have them
+register_all_modules()
+
+
+@pytest.fixture(autouse=True)
+def mmdet_scope() -> None:
+    """MMDetection's registries as the default scope, as the tools have them (a test's runner may change it)."""
+    init_default_scope('mmdet')
 
 
 class TinyModel(BaseModel):
