@@ -53,6 +53,8 @@ def check_options(cfg: Config, options: dict[str, Any]) -> None:
     for option in options:
         parts = option.split('.')
         if parts[0] not in cfg:
+            if parts[0] in RUNNER_KEYS:  # a runner setting the config leaves at its default, e.g. randomness
+                continue
             raise ConfigError(f'--cfg-options {option}: the config has no key {parts[0]!r}'
                               f'{_suggest(parts[0], list(cfg.keys()) + sorted(RUNNER_KEYS))}')
         if parts[0] not in RUNNER_KEYS:

@@ -48,6 +48,13 @@ def test_valid_options_pass(tmp_path):
     assert cfg.train_cfg.max_epochs == 1 and cfg.randomness.deterministic
 
 
+def test_a_runner_setting_the_config_leaves_at_its_default_can_be_set(tmp_path):
+    coco_config = str(ROOT / 'configs/scratch/frcnn_shufflenet_1x_scratch.py')
+    assert 'randomness' not in Config.fromfile(coco_config)
+    cfg = load_run_config(coco_config, {'randomness.seed': 0}, str(tmp_path), 'none')
+    assert cfg.randomness.seed == 0
+
+
 def test_a_typo_in_a_config_file_is_named_too(tmp_path):
     config = tmp_path / 'typo.py'
     config.write_text(f"_base_ = '{DEMO_CONFIG}'\ndefault_hooks = dict(checkpoint=dict(intervall=1))\n")
