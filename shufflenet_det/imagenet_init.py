@@ -1,10 +1,11 @@
 """The ImageNet initialisation of the paper's detectors: check the converted file is there, or leave it out."""
 
 import copy
-from collections.abc import Iterator
 from pathlib import Path
 
 from mmengine.config import Config, ConfigDict
+
+from .project_configs import config_nodes
 
 #: ``--cfg-options`` that train a config's detector from random weights, every layer and BN statistic learning.
 FROM_SCRATCH_OPTIONS = 'model.backbone.init_cfg=None model.backbone.frozen_stages=-1 model.backbone.norm_eval=False'
@@ -14,17 +15,11 @@ class MissingPretrainedError(FileNotFoundError):
     """A config starts from converted ImageNet weights that are not on disk."""
 
 
-def _pretrained_owners(node: object) -> Iterator[dict]:
-    """Every dict inside ``node`` whose ``init_cfg`` is a ``Pretrained`` init config (depth first)."""
-    if isinstance(node, dict):
-        init_cfg = node.get('init_cfg')
-        if isinstance(init_cfg, dict) and init_cfg.get('type') == 'Pretrained':
-            yield node
-        for value in node.values():
-            yield from _pretrained_owners(value)
-    elif isinstance(node, list | tuple):
-        for value in node:
-            yield from _pretrained_owners(value)
+def _pretrained_owners(model_cfg: dict) -> list[dict]:
+    """Every dict inside ``model_cfg`` whose ``init_cfg`` is a ``Pretrained`` init config (depth first)."""
+    return [node for _, node in config_nodes(model_cfg)
+            if isinstance(node, dict) and isinstance(node.get('init_cfg'), dict)
+            and node['init_cfg'].get('type') == 'Pretrained']
 
 
 def pretrained_files(model_cfg: dict) -> list[str]:
@@ -68,6 +63,6 @@ def without_pretrained(model_cfg: dict) -> ConfigDict:
     Modules whose ``init_cfg`` was ``Pretrained`` fall back to their own default initialisation.
     """
     model_cfg = ConfigDict(copy.deepcopy(model_cfg))
-    for owner in list(_pretrained_owners(model_cfg)):
+    for owner in _pretrained_owners(model_cfg):
         owner['init_cfg'] = None
     return model_cfg

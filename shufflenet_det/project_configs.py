@@ -6,7 +6,9 @@ editable install and a wheel install.
 """
 
 import importlib.resources
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from mmengine.config import Config
 
@@ -96,3 +98,19 @@ def config_scale(cfg: Config) -> InputScale:
 def export_name(config: str | Path, scale: int) -> str:
     """``<config stem>_<scale>``, e.g. ``frcnn_shufflenet_2x_600`` (a ``_<scale>`` suffix is not repeated)."""
     return f'{Path(config).stem.removesuffix(f"_{scale}")}_{scale}'
+
+
+def config_nodes(node: Any, path: str = '') -> Iterator[tuple[str, Any]]:
+    """Every value inside a config (dicts and lists, depth first) with its dotted path, ``node`` itself first.
+
+    Args:
+        node: A config dict (or any value inside one).
+        path: The dotted path of ``node``; list entries are numbered (``param_scheduler.1.eta_min``).
+
+    Yields:
+        ``(path, value)`` pairs; the values are the config's own objects, not copies.
+    """
+    yield path, node
+    children = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list | tuple) else ()
+    for key, child in children:
+        yield from config_nodes(child, f'{path}.{key}' if path else str(key))

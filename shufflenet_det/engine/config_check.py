@@ -12,6 +12,7 @@ from mmengine.config import Config
 from mmengine.runner import Runner
 
 from ..errors import ConfigError
+from ..project_configs import config_nodes
 
 #: Top-level keys MMEngine's runner and the tools read (everything else is a variable of the config file).
 RUNNER_KEYS = frozenset(inspect.signature(Runner.__init__).parameters) - {'self', 'cfg'} | {
@@ -110,7 +111,7 @@ def check_arguments(cfg: Config) -> None:
 
 def _variable_message(cfg: Config, key: str, option: str) -> str:
     value = cfg[key]
-    nodes = _nodes(cfg._cfg_dict.to_dict(), '')
+    nodes = config_nodes(cfg._cfg_dict.to_dict())
     users = [path for path, node in nodes if '.' in path and _took(path, node, key, value)]
     where = (f'set the keys that took its value instead: {", ".join(users)}' if users else
              'set the keys it was used for in the config file instead')
@@ -131,15 +132,8 @@ def _took(path: str, node: Any, key: str, value: Any) -> bool:
     return path.rsplit('.', 1)[-1] == key and type(node) is type(value) and node == value
 
 
-def _nodes(node: Any, path: str) -> Iterator[tuple[str, Any]]:
-    yield path, node
-    children = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list | tuple) else ()
-    for key, child in children:
-        yield from _nodes(child, f'{path}.{key}' if path else str(key))
-
-
 def _typed_dicts(node: Any, path: str) -> Iterator[tuple[str, dict]]:
-    for where, child in _nodes(node, path):
+    for where, child in config_nodes(node, path):
         if isinstance(child, dict) and 'type' in child:
             yield where, child
 
