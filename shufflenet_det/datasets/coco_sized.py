@@ -11,35 +11,14 @@ Layout under the root::
     annotations/instances_train.json     annotations/instances_val.json
 """
 
-import json
 from pathlib import Path
 
-import numpy as np
 from mmdet.datasets import CocoDataset
 
-from .synthetic import CLASSES, JPEG_QUALITY, SPLITS, ShapesDataset, render_image
+from .synthetic import ShapesDataset, write_split
 
 COCO_IMAGE_SIZE = (640, 480)  # width, height
 COCO_CLASSES: tuple[str, ...] = tuple(CocoDataset.METAINFO['classes'])
-
-
-def _write_split(dataset: ShapesDataset, split: str, num_images: int, size: tuple[int, int], seed: int) -> None:
-    img_dir = dataset.img_dir(split)
-    img_dir.mkdir(parents=True, exist_ok=True)
-    width, height = size
-    images, annotations = [], []
-    for index in range(1, num_images + 1):
-        image, objects = render_image(np.random.default_rng([seed, SPLITS.index(split), index]), width, height)
-        file_name = f'{index:06d}.jpg'
-        image.save(img_dir / file_name, quality=JPEG_QUALITY)
-        images.append(dict(id=index, file_name=file_name, width=width, height=height))
-        annotations += [dict(id=len(annotations) + number, image_id=index,
-                             category_id=CLASSES.index(obj['category']) + 1, bbox=obj['bbox'], area=obj['area'],
-                             iscrowd=0) for number, obj in enumerate(objects, start=1)]
-    categories = [dict(id=i, name=name) for i, name in enumerate(COCO_CLASSES, start=1)]
-    ann_file = dataset.ann_file(split)
-    ann_file.parent.mkdir(parents=True, exist_ok=True)
-    ann_file.write_text(json.dumps(dict(images=images, annotations=annotations, categories=categories)) + '\n')
 
 
 def write_coco_sized_dataset(root: str | Path, num_train: int, num_val: int,
@@ -62,8 +41,8 @@ def write_coco_sized_dataset(root: str | Path, num_train: int, num_val: int,
     if num_train < 1 or num_val < 1:
         raise ValueError(f'need at least 1 image per split, got num_train={num_train}, num_val={num_val}')
     dataset = ShapesDataset(Path(root), generated=True)
-    _write_split(dataset, 'train', num_train, size, seed)
-    _write_split(dataset, 'val', num_val, size, seed)
+    for split, count in (('train', num_train), ('val', num_val)):
+        write_split(dataset, split, count, seed, lambda rng: size, COCO_CLASSES)
     return dataset
 
 

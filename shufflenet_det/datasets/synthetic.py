@@ -13,8 +13,9 @@ Layout under the root (default ``data/shapes``)::
 
 import json
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -186,26 +187,43 @@ def render_image(rng: np.random.Generator, width: int, height: int) -> tuple[Ima
     return Image.fromarray(np.clip(noisy, 0, 255).astype(np.uint8)), objects
 
 
-def _write_split(dataset: ShapesDataset, split: str, num_images: int, seed: int,
-                 side_range: tuple[int, int]) -> None:
-    """Draw ``num_images`` images of ``split`` into its folder and write their COCO annotation file."""
+def _random_size(rng: np.random.Generator, side_range: tuple[int, int]) -> tuple[int, int]:
+    """Width and height drawn independently from ``side_range`` (inclusive)."""
+    width, height = (int(side) for side in rng.integers(side_range[0], side_range[1] + 1, size=2))
+    return width, height
+
+
+def write_split(dataset: ShapesDataset, split: str, num_images: int, seed: int,
+                image_size: Callable[[np.random.Generator], tuple[int, int]], category_names: Sequence[str],
+                supercategory: str | None = None) -> None:
+    """Draw ``num_images`` images of ``split`` into its folder and write their COCO annotation file.
+
+    Args:
+        dataset: Where the split's images and annotation file go.
+        split: ``'train'`` or ``'val'``.
+        num_images: Number of images.
+        seed: Seed of the drawing; image ``i`` of a split always comes from the same random stream.
+        image_size: Gives an image's (width, height) from its random stream, before the image is drawn.
+        category_names: The annotation file's categories; the shapes of :data:`CLASSES` take the first ids.
+        supercategory: The categories' ``supercategory``, if any.
+    """
     img_dir = dataset.img_dir(split)
     img_dir.mkdir(parents=True, exist_ok=True)
-    category_ids = {name: i + 1 for i, name in enumerate(CLASSES)}
     images, annotations = [], []
     for index in range(1, num_images + 1):
         rng = np.random.default_rng([seed, SPLITS.index(split), index])
-        width, height = (int(side) for side in rng.integers(side_range[0], side_range[1] + 1, size=2))
+        width, height = image_size(rng)
         image, objects = render_image(rng, width, height)
         file_name = f'{index:06d}.jpg'
         image.save(img_dir / file_name, quality=JPEG_QUALITY)
         images.append(dict(id=index, file_name=file_name, width=width, height=height))
         for obj in objects:
             annotations.append(dict(id=len(annotations) + 1, image_id=index,
-                                    category_id=category_ids[obj['category']], bbox=obj['bbox'],
+                                    category_id=CLASSES.index(obj['category']) + 1, bbox=obj['bbox'],
                                     area=obj['area'], iscrowd=0))
-    coco = dict(images=images, annotations=annotations,
-                categories=[dict(id=i, name=name, supercategory='shape') for name, i in category_ids.items()])
+    categories = [dict(id=i, name=name, **({'supercategory': supercategory} if supercategory else {}))
+                  for i, name in enumerate(category_names, start=1)]
+    coco = dict(images=images, annotations=annotations, categories=categories)
     ann_file = dataset.ann_file(split)
     ann_file.parent.mkdir(parents=True, exist_ok=True)
     ann_file.write_text(json.dumps(coco, separators=(',', ':')) + '\n')
@@ -249,6 +267,7 @@ def generate_dataset(root: str | Path = DEFAULT_ROOT, num_train: int = DEFAULT_N
 
     meta_file.unlink(missing_ok=True)  # written last, so an interrupted run is never taken for a complete one
     for split, num_images in zip(SPLITS, (num_train, num_val), strict=True):
-        _write_split(dataset, split, num_images, seed, side_range)
+        write_split(dataset, split, num_images, seed, partial(_random_size, side_range=side_range), CLASSES,
+                    supercategory='shape')
     meta_file.write_text(json.dumps(meta, indent=2) + '\n')
     return dataset
