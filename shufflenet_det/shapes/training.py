@@ -16,6 +16,7 @@ from mmengine.hooks import Hook
 from mmengine.runner import Runner
 
 from ..engine import configure_resume
+from ..project_configs import config_scale
 from ..runtime import adapt_to_cpu, build_runner
 
 HISTORY_FILE = 'history.json'
@@ -127,9 +128,9 @@ def set_epochs(cfg: Config, epochs: int) -> None:
 
 
 def input_scale(cfg: Config) -> tuple[int, int]:
-    """The (longer side, shorter side) of the config's test ``Resize``."""
-    step = next(step for step in cfg.test_dataloader.dataset.pipeline if step['type'] == 'Resize')
-    return max(step['scale']), min(step['scale'])
+    """The (longer side, shorter side) of the config's test ``Resize``, as :func:`set_input_scale` takes it."""
+    scale = config_scale(cfg)
+    return scale.max_size, scale.scale
 
 
 def train_detector(cfg: Config, work_dir: str | Path, resume: bool = True, quiet: bool = True,
