@@ -65,8 +65,8 @@ def check_exportable(detector: nn.Module) -> None:
     _require(type(roi_head).__name__ == 'StandardRoIHead' and roi_head.with_shared_head, 'RoI head',
              type(roi_head).__name__, 'StandardRoIHead with a shared head')
     roi_layer = roi_head.bbox_roi_extractor.roi_layers[0]
-    _require(type(roi_layer).__name__ == 'RoIAlign' and roi_layer.pool_mode == 'avg', 'RoI layer',
-             type(roi_layer).__name__, 'RoIAlign (average pooling)')
+    _require(type(roi_layer).__name__ in ('RoIAlign', 'SeparableRoIAlign') and roi_layer.pool_mode == 'avg',
+             'RoI layer', type(roi_layer).__name__, 'RoIAlign or SeparableRoIAlign (average pooling)')
     bbox_head = roi_head.bbox_head
     _require(type(bbox_head).__name__ == 'BBoxHead' and bbox_head.with_avg_pool, 'box head',
              type(bbox_head).__name__, "mmdet's BBoxHead with average pooling")

@@ -6,10 +6,13 @@ from .context_enhancement import ContextEnhancement
 from .light_head_rcnn import LightHeadRCNN
 from .light_rpn_head import LightRPNHead
 from .mobilenet_v1 import MobileNetV1
-from .ps_roi_align import PSRoIAlign, PSRoIExtractor
+from .ps_roi_align import PSRoIAlign
+from .roi_extractor import RegistryRoIExtractor
+from .separable_roi_align import SeparableRoIAlign
 from .shufflenet_v1 import ShuffleNetV1
 from .spatial_attention import SpatialAttention
 from .stage_head import BackboneStageHead
 
 __all__ = ['BackboneStageHead', 'C4FasterRCNN', 'ClassificationNet', 'ContextEnhancement', 'LightHeadRCNN',
-           'LightRPNHead', 'MobileNetV1', 'PSRoIAlign', 'PSRoIExtractor', 'ShuffleNetV1', 'SpatialAttention']
+           'LightRPNHead', 'MobileNetV1', 'PSRoIAlign', 'RegistryRoIExtractor', 'SeparableRoIAlign', 'ShuffleNetV1',
+           'SpatialAttention']

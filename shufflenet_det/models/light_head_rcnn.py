@@ -33,7 +33,7 @@ class LightHeadRCNN(TwoStageDetector):
         backbone: Backbone config whose ``out_indices`` give the stride-16 and stride-32 stages.
         neck: Context-enhancement config, without channel numbers.
         rpn_head: :class:`LightRPNHead` config, without ``in_channels``.
-        roi_head: ``StandardRoIHead`` config with a :class:`PSRoIExtractor` and a box head without pooling.
+        roi_head: ``StandardRoIHead`` config with a :class:`RegistryRoIExtractor` and a box head without pooling.
         attention: :class:`SpatialAttention` config, without channel numbers.
         bin_channels: Channels of each RoI bin (ThunderNet's alpha: 5 for its small backbones).
         train_cfg: Training config (``rpn``, ``rpn_proposal``, ``rcnn``).

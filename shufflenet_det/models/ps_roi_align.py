@@ -1,8 +1,7 @@
-"""Position-sensitive RoIAlign (Light-Head R-CNN, ThunderNet) as an MMDetection RoI layer and extractor."""
+"""Position-sensitive RoIAlign (Light-Head R-CNN, ThunderNet) as an MMDetection RoI layer."""
 
 import torch
 import torchvision
-from mmdet.models.roi_heads.roi_extractors import SingleRoIExtractor
 from mmdet.registry import MODELS
 from torch import nn
 from torch.nn.modules.utils import _pair
@@ -54,16 +53,3 @@ class PSRoIAlign(nn.Module):
     def extra_repr(self) -> str:
         return (f'output_size={self.output_size}, spatial_scale={self.spatial_scale}, '
                 f'sampling_ratio={self.sampling_ratio}')
-
-
-@MODELS.register_module()
-class PSRoIExtractor(SingleRoIExtractor):
-    """MMDetection's single-level RoI extractor with a RoI layer from the ``MODELS`` registry (``PSRoIAlign``).
-
-    mmdet's extractors look RoI layer types up in ``mmcv.ops`` only. ``out_channels`` is the number of output
-    channels per bin (the pooled features' channels), so the input map has ``out_channels * bins`` channels.
-    """
-
-    def build_roi_layers(self, layer_cfg: dict, featmap_strides: list[int]) -> nn.ModuleList:
-        """One RoI layer per feature stride, built from ``MODELS``."""
-        return nn.ModuleList([MODELS.build(dict(layer_cfg, spatial_scale=1 / stride)) for stride in featmap_strides])

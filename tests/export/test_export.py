@@ -75,6 +75,7 @@ def test_no_detection_gives_empty_outputs(trained_shapes_detector, tmp_path):
 
 def test_unsupported_roi_layer_is_named():
     cfg = Config.fromfile(DEMO_CONFIG)
+    cfg.model.roi_head.bbox_roi_extractor.type = 'SingleRoIExtractor'
     cfg.model.roi_head.bbox_roi_extractor.roi_layer = dict(type='RoIPool', output_size=7)
     detector, _ = load_detector(cfg, None)
     with pytest.raises(UnsupportedDetectorError, match='RoI layer RoIPool'):

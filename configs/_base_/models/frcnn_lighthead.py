@@ -10,7 +10,7 @@ _base_ = 'mmdet::_base_/models/faster-rcnn_r50-caffe-c4.py'
 
 model = dict(
     type='LightHeadRCNN',
-    # ImageNet weights of both backbones expect RGB input normalised with ImageNet mean and std.
+    # RGB input normalised with the ImageNet mean and std; _base_/pretrained/ sets each publisher's own.
     data_preprocessor=dict(mean=[123.675, 116.28, 103.53], std=[58.395, 57.12, 57.375], bgr_to_rgb=True,
                            pad_size_divisor=32),
     backbone=dict(_delete_=True),
@@ -24,7 +24,7 @@ model = dict(
     attention=dict(type='SpatialAttention'),
     roi_head=dict(
         shared_head=None,
-        bbox_roi_extractor=dict(type='PSRoIExtractor',
+        bbox_roi_extractor=dict(type='RegistryRoIExtractor',
                                 roi_layer=dict(_delete_=True, type='PSRoIAlign', output_size=7, sampling_ratio=2),
                                 out_channels=None, featmap_strides=None),
         bbox_head=dict(

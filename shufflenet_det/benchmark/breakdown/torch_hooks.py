@@ -74,7 +74,7 @@ def module_op(module: nn.Module, inputs: tuple) -> str:
         return cat.ACTIVATION
     if isinstance(module, POOLS):
         return cat.POOLING
-    if type(module).__name__ in ('RoIAlign', 'MultiScaleRoIAlign', 'PSRoIAlign'):
+    if type(module).__name__ in ('RoIAlign', 'MultiScaleRoIAlign', 'PSRoIAlign', 'SeparableRoIAlign'):
         return cat.ROI_ALIGN
     return cat.OTHER
 
