@@ -3,10 +3,11 @@
 # (stride 16, 480 channels) feeds the RPN and RoIAlign; Stage4 (960) runs on every RoI. Convert the downloaded weights
 # first (docs/reproduce.md): python tools/convert_checkpoint.py megvii <file>.
 _base_ = [
-    './_base_/pretrained/megvii.py', './_base_/datasets/coco_300.py', './_base_/schedules/coco_2x.py',
-    './_base_/default_runtime.py'
+    './_base_/models/frcnn_c4.py', './_base_/pretrained/megvii.py',
+    './_base_/datasets/coco_300.py', './_base_/schedules/coco_2x.py', './_base_/default_runtime.py'
 ]
 
 model = dict(
-    backbone=dict(type='ShuffleNetV1', groups=3, widen_factor=1.0, out_indices=(1, ),
-                  init_cfg=dict(checkpoint='checkpoints/shufflenet_v1_1x_g3_megvii.pth')))
+    data_preprocessor=_base_.imagenet_input,
+    backbone=dict(_base_.imagenet_backbone, type='ShuffleNetV1', groups=3, widen_factor=1.0, out_indices=(1, ),
+                  init_cfg=dict(_base_.imagenet_init, checkpoint='checkpoints/shufflenet_v1_1x_g3_megvii.pth')))

@@ -28,9 +28,9 @@ ROWS = (
     ('1.0 MobileNet-224', 'timm', 'frcnn_mobilenet_v1'),
     ('1.0 MobileNet-224', 'none', 'scratch/frcnn_mobilenet_v1_scratch'),
     # The light-head layout (ThunderNet's head); not in the paper.
-    ('ShuffleNet 2x (g=3), light head', 'none', 'lighthead/frcnn_lh_shufflenet_2x'),
-    ('ShuffleNet 1x (g=3), light head', 'none', 'lighthead/frcnn_lh_shufflenet_1x'),
-    ('1.0 MobileNet-224, light head', 'none', 'lighthead/frcnn_lh_mobilenet_v1'),
+    ('ShuffleNet 2x (g=3), light head', 'Megvii', 'lighthead/frcnn_lh_shufflenet_2x'),
+    ('ShuffleNet 1x (g=3), light head', 'Megvii', 'lighthead/frcnn_lh_shufflenet_1x'),
+    ('1.0 MobileNet-224, light head', 'timm', 'lighthead/frcnn_lh_mobilenet_v1'),
 )
 #: Keys of shufflenet_det.reference.DETECTION_MAP for each Table 7 backbone.
 PAPER_KEYS = {

@@ -1,8 +1,12 @@
-# Light-head Faster R-CNN with ShuffleNet v1 2x (g=3) on COCO at input scale 300 (shorter side 300, longer side at most
-# 500; Stage3 and Stage4 feed the context enhancement). No paper number exists for this detector.
+# Light-head Faster R-CNN with ShuffleNet v1 2x (g=3) on COCO at input scale 300 (shorter side 300, longer side at
+# most 500; Stage3 and Stage4 feed the context enhancement). From Megvii's ImageNet weights (convert them first,
+# docs/reproduce.md: python tools/convert_checkpoint.py megvii <file>). No paper number exists for this detector.
 _base_ = [
-    '../_base_/models/frcnn_lighthead.py', '../_base_/datasets/coco_300.py', '../_base_/schedules/coco_2x.py',
-    '../_base_/default_runtime.py'
+    '../_base_/models/frcnn_lighthead.py', '../_base_/pretrained/megvii.py',
+    '../_base_/datasets/coco_300.py', '../_base_/schedules/coco_2x.py', '../_base_/default_runtime.py'
 ]
 
-model = dict(backbone=dict(type='ShuffleNetV1', groups=3, widen_factor=2.0, out_indices=(1, 2)))
+model = dict(
+    data_preprocessor=_base_.imagenet_input,
+    backbone=dict(_base_.imagenet_backbone, type='ShuffleNetV1', groups=3, widen_factor=2.0, out_indices=(1, 2),
+                  init_cfg=dict(_base_.imagenet_init, checkpoint='checkpoints/shufflenet_v1_2x_g3_megvii.pth')))

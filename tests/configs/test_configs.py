@@ -60,6 +60,16 @@ def test_paper_configs_start_from_imagenet_weights_and_scratch_ones_do_not():
         assert detector.backbone.init_cfg['type'] == 'Pretrained'
 
 
+def test_light_head_configs_share_the_c4_configs_imagenet_weights_and_input_format():
+    for model in ('shufflenet_2x', 'shufflenet_1x', 'mobilenet_v1'):
+        for scale in ('', '_300'):
+            c4, light = load(f'configs/frcnn_{model}{scale}.py'), load(f'configs/lighthead/frcnn_lh_{model}{scale}.py')
+            assert pretrained_files(light.model) == pretrained_files(c4.model)
+            assert light.model.data_preprocessor == c4.model.data_preprocessor
+            for key in ('frozen_stages', 'norm_eval', 'act_cfg'):
+                assert light.model.backbone.get(key) == c4.model.backbone.get(key), key
+
+
 def test_head_channels_and_strides_come_from_the_backbone(c4_config):
     config = c4_config
     detector = MODELS.build(without_pretrained(config.model))
