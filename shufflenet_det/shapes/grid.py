@@ -26,12 +26,13 @@ from ..export import export_detector
 from ..table import markdown_table
 from .training import input_scale, set_epochs, set_input_scale, train_detector
 
-#: The grid's rows: the ~40 MFLOPs pair of the ShuffleNet paper's Table 5 and the ~140 MFLOPs pair. Add a
-#: config here (or pass ``--configs``) to add a detector.
+#: The grid's rows: the ~40 MFLOPs pair of the ShuffleNet paper's Table 5 and the ~140 MFLOPs pair with the C4
+#: head, and the ~40 MFLOPs pair with the light head. Add a config here (or pass ``--configs``) to add a detector.
 DEFAULT_CONFIGS = ('configs/demo/shapes_frcnn_shufflenet.py', 'configs/demo/shapes_frcnn_mobilenet.py',
-                   'configs/demo/shapes_frcnn_shufflenet_1x.py', 'configs/demo/shapes_frcnn_mobilenet_050.py')
+                   'configs/demo/shapes_frcnn_shufflenet_1x.py', 'configs/demo/shapes_frcnn_mobilenet_050.py',
+                   'configs/demo/shapes_frcnn_lh_shufflenet.py', 'configs/demo/shapes_frcnn_lh_mobilenet.py')
 RESULT_FILE = 'result.json'
-CSV_COLUMNS = ('detector', 'backbone', 'scale', 'map_torch', 'map_onnx', 'map_50', 'map_s', 'map_m', 'map_l',
+CSV_COLUMNS = ('detector', 'backbone', 'head', 'scale', 'map_torch', 'map_onnx', 'map_50', 'map_s', 'map_m', 'map_l',
                'map_torch_at_75', 'gflops', 'mparams', 'ort_ms', 'train_min', 'cell_min')
 LATENCY_IMAGES = 10
 LATENCY_WARMUP = 5
@@ -71,6 +72,11 @@ def backbone_name(cfg: Config) -> str:
     if backbone.type == 'MobileNetV1':
         return f'MobileNetV1 {backbone.get("widen_factor", 1.0):g}'
     return backbone.type
+
+
+def head_name(cfg: Config) -> str:
+    """The detector layout: ``light head`` (:class:`LightHeadRCNN`) or ``C4``."""
+    return 'light head' if cfg.model.type == 'LightHeadRCNN' else 'C4'
 
 
 def set_data_root(cfg: Config, root: str | Path) -> None:
@@ -130,7 +136,8 @@ def run_cell(cell: Cell, out_dir: Path, data_root: Path, epochs: int | None,
     val_dir, ann_file = data_root / 'val', data_root / 'annotations' / 'instances_val.json'
     onnx_metrics, _ = evaluate_onnx(onnx_path, ann_file, val_dir)
     ort_ms = onnx_latency_ms(onnx_path, val_dir, json.loads(ann_file.read_text()))
-    row = {'detector': Path(cell.config).stem, 'backbone': backbone_name(cfg), 'scale': shorter,
+    row = {'detector': Path(cell.config).stem, 'backbone': backbone_name(cfg), 'head': head_name(cfg),
+           'scale': shorter,
            'map_torch': final['bbox_mAP'], 'map_onnx': onnx_metrics['bbox_mAP'], 'map_50': final['bbox_mAP_50'],
            'map_s': final['bbox_mAP_s'], 'map_m': final['bbox_mAP_m'], 'map_l': final['bbox_mAP_l'],
            'map_torch_at_75': trained.vals[epochs[-2]]['bbox_mAP'] if len(epochs) > 1 else None,
@@ -150,10 +157,11 @@ def write_outputs(rows: list[dict], out_dir: Path, machine: str) -> None:
         writer.writeheader()
         writer.writerows(rows)
     table = markdown_table(
-        ['backbone', 'scale', 'mAP (PyTorch)', 'mAP (ONNX)', 'mAP @75%', 'AP50', 'AP_s', 'AP_m', 'AP_l', 'GFLOPs',
-         'Mparams', 'ORT ms (1 thread)', 'training min'],
-        [[row['backbone'], row['scale'], row['map_torch'], row['map_onnx'], row['map_torch_at_75'], row['map_50'],
-          row['map_s'], row['map_m'], row['map_l'], row['gflops'], row['mparams'], row['ort_ms'], row['train_min']]
+        ['backbone', 'head', 'scale', 'mAP (PyTorch)', 'mAP (ONNX)', 'mAP @75%', 'AP50', 'AP_s', 'AP_m', 'AP_l',
+         'GFLOPs', 'Mparams', 'ORT ms (1 thread)', 'training min'],
+        [[row['backbone'], row['head'], row['scale'], row['map_torch'], row['map_onnx'], row['map_torch_at_75'],
+          row['map_50'], row['map_s'], row['map_m'], row['map_l'], row['gflops'], row['mparams'], row['ort_ms'],
+          row['train_min']]
          for row in rows])
     note = (f'Shapes val split, COCO mAP@[.5:.95] in %; scale = shorter input side; GFLOPs = mult-adds of a '
             f'scale x scale input with the test-time proposals; latency = median ONNX Runtime session.run over '
@@ -175,7 +183,8 @@ def plot_accuracy_vs_latency(rows: list[dict], machine: str, path: Path) -> None
     for index, detector in enumerate(dict.fromkeys(row['detector'] for row in rows)):
         series = sorted((row for row in rows if row['detector'] == detector), key=lambda row: row['scale'])
         axis.plot([row['ort_ms'] for row in series], [row['map_torch'] for row in series],
-                  marker=markers[index % len(markers)], label=series[0]['backbone'])
+                  marker=markers[index % len(markers)], label=f'{series[0]["backbone"]}, {series[0]["head"]}',
+                  linestyle='--' if series[0]['head'] == 'light head' else '-')
         for row in series:
             axis.annotate(str(row['scale']), (row['ort_ms'], row['map_torch']), textcoords='offset points',
                           xytext=(5, -10), fontsize=8)

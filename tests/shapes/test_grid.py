@@ -17,6 +17,7 @@ from shufflenet_det.shapes.grid import (
     backbone_name,
     cell_config,
     grid_cells,
+    head_name,
     run_cell,
     write_outputs,
 )
@@ -27,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def row(detector: str, backbone: str, scale: int, map_torch: float, ort_ms: float) -> dict:
     values = dict.fromkeys(CSV_COLUMNS, 1.0)
-    values.update(detector=detector, backbone=backbone, scale=scale, map_torch=map_torch, ort_ms=ort_ms)
+    values.update(detector=detector, backbone=backbone, head='C4', scale=scale, map_torch=map_torch, ort_ms=ort_ms)
     return values
 
 
@@ -60,6 +61,11 @@ def test_set_epochs_keeps_validation_at_three_quarters_and_stretches_the_cosine(
 def test_backbone_names():
     assert backbone_name(Config.fromfile(str(ROOT / DEFAULT_CONFIGS[0]))) == 'ShuffleNetV1 0.5x g3'
     assert backbone_name(Config.fromfile(str(ROOT / DEFAULT_CONFIGS[1]))) == 'MobileNetV1 0.25'
+
+
+def test_head_names_tell_the_layouts_apart():
+    assert head_name(Config.fromfile(str(ROOT / 'configs/demo/shapes_frcnn_shufflenet.py'))) == 'C4'
+    assert head_name(Config.fromfile(str(ROOT / 'configs/demo/shapes_frcnn_lh_shufflenet.py'))) == 'light head'
 
 
 def test_finished_cells_are_reused(tmp_path):
