@@ -4,7 +4,11 @@ Trains every detector config (default: the pairs in ``DEFAULT_CONFIGS`` of shuff
 its own input scale and at twice it with the same schedule, evaluates each in PyTorch and as an exported ONNX
 model, counts mult-adds and parameters and times the ONNX model with one ONNX Runtime thread. Writes
 compare.md, compare.csv and accuracy_vs_latency.png to --out. Finished cells are reused on a rerun and an
-interrupted training resumes from its last checkpoint.
+interrupted training resumes from its last checkpoint. Latency is measured at the end, for all cells in one
+pass, so cells can be trained by two processes at once (one thread each) and timed by a third run:
+    OMP_NUM_THREADS=1 python tools/compare.py --configs A.py B.py &
+    OMP_NUM_THREADS=1 python tools/compare.py --configs C.py D.py; wait
+    python tools/compare.py --configs A.py B.py C.py D.py          # reuses the four trained cells, times them
 
 Examples:
     python tools/compare.py                                   # the full grid, into work_dirs/compare

@@ -4,6 +4,9 @@ Every cell trains one detector config at one input scale with the same schedule,
 an exported ONNX model (``shufflenet_det.deploy.coco_eval``), counts its mult-adds and parameters and times the
 ONNX model with one ONNX Runtime thread. A finished cell's ``result.json`` is reused on a rerun, and an
 interrupted training resumes from its last checkpoint, so an interrupted grid continues where it stopped.
+Latency is measured last, for every cell in one pass, so that all latencies of a table come from one quiet
+stretch of one run (cells may be trained by several processes at once: ``--factors 1`` and ``--factors 2``
+into the same folder, then the whole grid, which reuses them and times them).
 """
 
 import csv
@@ -24,7 +27,7 @@ from ..deploy.runner import Detector
 from ..deploy.timing import measure
 from ..export import export_detector
 from ..table import markdown_table
-from .training import input_scale, set_epochs, set_input_scale, train_detector
+from .training import input_scale, print_now, set_epochs, set_input_scale, train_detector
 
 #: The grid's rows: the ~40 MFLOPs pair of the ShuffleNet paper's Table 5 and the ~140 MFLOPs pair with the C4
 #: head, and the ~40 MFLOPs pair with the light head. Add a config here (or pass ``--configs``) to add a detector.
@@ -32,6 +35,7 @@ DEFAULT_CONFIGS = ('configs/demo/shapes_frcnn_shufflenet.py', 'configs/demo/shap
                    'configs/demo/shapes_frcnn_shufflenet_1x.py', 'configs/demo/shapes_frcnn_mobilenet_050.py',
                    'configs/demo/shapes_frcnn_lh_shufflenet.py', 'configs/demo/shapes_frcnn_lh_mobilenet.py')
 RESULT_FILE = 'result.json'
+MODEL_NAME = 'model'  # each cell's export: model.onnx and its sidecar
 CSV_COLUMNS = ('detector', 'backbone', 'head', 'scale', 'map_torch', 'map_onnx', 'map_50', 'map_s', 'map_m', 'map_l',
                'map_torch_at_75', 'gflops', 'mparams', 'ort_ms', 'train_min', 'cell_min')
 LATENCY_IMAGES = 10
@@ -110,7 +114,7 @@ def onnx_latency_ms(model_path: Path, image_dir: Path, ann: dict) -> float:
 
 
 def run_cell(cell: Cell, out_dir: Path, data_root: Path, epochs: int | None,
-             log: Callable[[str], None] = print) -> dict:
+             log: Callable[[str], None] = print_now) -> dict:
     """Train, evaluate, export, evaluate the export and time ``cell``; reuse its result if it is finished.
 
     Returns:
@@ -132,22 +136,31 @@ def run_cell(cell: Cell, out_dir: Path, data_root: Path, epochs: int | None,
     config_file = cell_dir / 'config.py'
     trained.runner.cfg.dump(str(config_file))
     log('    exporting to ONNX and evaluating the export (onnxruntime, 1 thread)')
-    onnx_path = export_detector(config_file, str(trained.checkpoint), None, cell_dir, name='model')
+    onnx_path = export_detector(config_file, str(trained.checkpoint), None, cell_dir, name=MODEL_NAME)
     val_dir, ann_file = data_root / 'val', data_root / 'annotations' / 'instances_val.json'
     onnx_metrics, _ = evaluate_onnx(onnx_path, ann_file, val_dir)
-    ort_ms = onnx_latency_ms(onnx_path, val_dir, json.loads(ann_file.read_text()))
     row = {'detector': Path(cell.config).stem, 'backbone': backbone_name(cfg), 'head': head_name(cfg),
            'scale': shorter,
            'map_torch': final['bbox_mAP'], 'map_onnx': onnx_metrics['bbox_mAP'], 'map_50': final['bbox_mAP_50'],
            'map_s': final['bbox_mAP_s'], 'map_m': final['bbox_mAP_m'], 'map_l': final['bbox_mAP_l'],
            'map_torch_at_75': trained.vals[epochs[-2]]['bbox_mAP'] if len(epochs) > 1 else None,
            'gflops': round(complexity.mult_adds / 1e9, 4), 'mparams': round(complexity.params / 1e6, 3),
-           'ort_ms': round(ort_ms, 2), 'train_min': round(trained.train_seconds / 60, 2),
+           'train_min': round(trained.train_seconds / 60, 2),
            'cell_min': round((time.perf_counter() - start) / 60, 2)}
     result_file.write_text(json.dumps(row, indent=2) + '\n')
     log(f'    mAP {row["map_torch"]:.1f} (PyTorch) / {row["map_onnx"]:.1f} (ONNX), {row["gflops"]:.3f} GFLOPs, '
-        f'{row["ort_ms"]:.1f} ms, {row["train_min"]:.1f} min training')
+        f'{row["train_min"]:.1f} min training')
     return row
+
+
+def time_cells(cells: Sequence[Cell], rows: list[dict], out_dir: Path, data_root: Path) -> None:
+    """Set every row's ``ort_ms``: each cell's ONNX model timed at 1 thread, one after the other."""
+    val_dir = data_root / 'val'
+    ann = json.loads((data_root / 'annotations' / 'instances_val.json').read_text())
+    print(f'timing {len(cells)} ONNX models, 1 ONNX Runtime thread each', flush=True)
+    for cell, row in zip(cells, rows, strict=True):
+        row['ort_ms'] = round(onnx_latency_ms(out_dir / cell.name / f'{MODEL_NAME}.onnx', val_dir, ann), 2)
+        print(f'    {cell.name}: {row["ort_ms"]:.1f} ms', flush=True)
 
 
 def write_outputs(rows: list[dict], out_dir: Path, machine: str) -> None:
@@ -218,6 +231,7 @@ def run_grid(configs: Sequence[str], factors: Sequence[int], out_dir: Path, data
     for index, cell in enumerate(cells, start=1):
         print(f'[{index}/{len(cells)}] {cell.name} ({time.perf_counter() - start:.0f} s so far)', flush=True)
         rows.append(run_cell(cell, out_dir, data_root, epochs))
+    time_cells(cells, rows, out_dir, data_root)
     write_outputs(rows, out_dir, describe_machine(threads=1).label)
     print((out_dir / 'compare.md').read_text())
     print(f'wrote {out_dir / "compare.md"}, compare.csv and accuracy_vs_latency.png')

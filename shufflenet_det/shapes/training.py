@@ -25,6 +25,11 @@ METRIC_NAMES = {'coco/bbox_mAP': 'bbox_mAP', 'coco/bbox_mAP_50': 'bbox_mAP_50', 
                 'coco/bbox_mAP_s': 'bbox_mAP_s', 'coco/bbox_mAP_m': 'bbox_mAP_m', 'coco/bbox_mAP_l': 'bbox_mAP_l'}
 
 
+def print_now(line: str) -> None:
+    """Print ``line`` at once, also when the output is a file or a pipe (progress of long runs)."""
+    print(line, flush=True)
+
+
 def read_history(work_dir: str | Path) -> dict:
     """The run's record: ``{'epochs': {epoch: train seconds}, 'vals': {epoch: metrics}}`` (empty if none)."""
     path = Path(work_dir) / HISTORY_FILE
@@ -43,12 +48,12 @@ class ValHistoryHook(Hook):
     """Record each epoch's training seconds and each validation's metrics (percent) in ``history.json``.
 
     Args:
-        progress: Called with one line per finished epoch and validation (e.g. ``print``), or None.
+        progress: Called with one line per finished epoch and validation, or None.
     """
 
     priority = 'LOW'
 
-    def __init__(self, progress: Callable[[str], None] | None = print) -> None:
+    def __init__(self, progress: Callable[[str], None] | None = print_now) -> None:
         self.progress = progress
 
     def before_train_epoch(self, runner: Runner) -> None:
@@ -134,7 +139,7 @@ def input_scale(cfg: Config) -> tuple[int, int]:
 
 
 def train_detector(cfg: Config, work_dir: str | Path, resume: bool = True, quiet: bool = True,
-                   progress: Callable[[str], None] | None = print) -> TrainedDetector:
+                   progress: Callable[[str], None] | None = print_now) -> TrainedDetector:
     """Train ``cfg`` in ``work_dir`` (resuming from its last checkpoint if there is one) with validation history.
 
     Args:
