@@ -5,7 +5,7 @@ Generates the dataset (data/shapes), trains both detectors of configs/demo/ with
 training time side by side, and draws ground truth and detections of a few val images. The same runs by hand:
     python tools/make_dataset.py
     python tools/train.py configs/demo/shapes_frcnn_shufflenet.py
-    python tools/test.py configs/demo/shapes_frcnn_shufflenet.py work_dirs/demo/shapes_frcnn_shufflenet/epoch_8.pth
+    python tools/test.py configs/demo/shapes_frcnn_shufflenet.py work_dirs/demo/shapes_frcnn_shufflenet/epoch_12.pth
 """
 
 import argparse

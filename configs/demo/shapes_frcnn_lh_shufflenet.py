@@ -8,12 +8,12 @@ _base_ = [
 
 model = dict(
     backbone=dict(type='ShuffleNetV1', groups=3, widen_factor=0.5, out_indices=(1, 2)),
-    # Anchors of 16-256 px and 32 sampled RoIs per image, half of them positive, as the C4 demo.
+    # Anchors of 16-256 px and 16 sampled RoIs per image, half of them positive, as the C4 demo.
     rpn_head=dict(anchor_generator=dict(scales=[1, 2, 4, 8, 16])),
     roi_head=dict(bbox_head=dict(num_classes=5)),
     train_cfg=dict(
         rpn=dict(sampler=dict(num=128)),
         rpn_proposal=dict(nms_pre=1000, max_per_img=200),
-        rcnn=dict(sampler=dict(num=32, pos_fraction=0.5))),
+        rcnn=dict(sampler=dict(num=16, pos_fraction=0.5))),
     test_cfg=dict(rpn=dict(nms_pre=1000, max_per_img=100)))
 default_hooks = dict(logger=dict(interval=10), checkpoint=dict(interval=2))

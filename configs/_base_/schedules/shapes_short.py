@@ -1,6 +1,6 @@
 # A short from-scratch schedule for the built-in shapes dataset on a CPU: AdamW with warm-up and cosine decay,
 # validated at 75 % of the schedule and at its end (a converged run gains little in its last quarter).
-max_epochs = 8
+max_epochs = 12
 val_at = max_epochs * 3 // 4
 train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=max_epochs, val_begin=val_at, val_interval=val_at)
 val_cfg = dict(type='ValLoop')
