@@ -136,7 +136,7 @@ def run_cell(cell: Cell, out_dir: Path, data_root: Path, epochs: int | None,
     config_file = cell_dir / 'config.py'
     trained.runner.cfg.dump(str(config_file))
     log('    exporting to ONNX and evaluating the export (onnxruntime, 1 thread)')
-    onnx_path = export_detector(config_file, str(trained.checkpoint), None, cell_dir, name=MODEL_NAME)
+    onnx_path = export_detector(config_file, str(trained.checkpoint), cell_dir, name=MODEL_NAME).path
     val_dir, ann_file = data_root / 'val', data_root / 'annotations' / 'instances_val.json'
     onnx_metrics, _ = evaluate_onnx(onnx_path, ann_file, val_dir)
     row = {'detector': Path(cell.config).stem, 'backbone': backbone_name(cfg), 'head': head_name(cfg),
@@ -179,7 +179,7 @@ def write_outputs(rows: list[dict], out_dir: Path, machine: str) -> None:
     note = (f'Shapes val split, COCO mAP@[.5:.95] in %; scale = shorter input side; GFLOPs = mult-adds of a '
             f'scale x scale input with the test-time proposals; latency = median ONNX Runtime session.run over '
             f'val images at 1 thread on {machine}; the cells took {sum(row["cell_min"] for row in rows):.1f} min '
-            'together (each: training, evaluation, export, ONNX evaluation and timing).')
+            'together (each: training, evaluation, export and ONNX evaluation; the timing pass not included).')
     (out_dir / 'compare.md').write_text(f'{table}\n\n{note}\n')
     plot_accuracy_vs_latency(rows, machine, out_dir / 'accuracy_vs_latency.png')
 

@@ -6,7 +6,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from mmengine.config import Config
 
 from shufflenet_det.shapes.grid import (
@@ -91,7 +90,6 @@ def test_outputs_table_csv_and_plot(tmp_path):
     assert (tmp_path / 'accuracy_vs_latency.png').read_bytes().startswith(b'\x89PNG')
 
 
-@pytest.mark.slow
 def test_quick_grid_runs_end_to_end_and_resumes(tmp_path):
     out = tmp_path / 'quick'
     command = [sys.executable, 'tools/compare.py', '--quick', '--out', str(out)]
