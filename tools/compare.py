@@ -12,7 +12,7 @@ pass, so cells can be trained by two processes at once (one thread each) and tim
 
 Examples:
     python tools/compare.py                                   # the full grid, into work_dirs/compare
-    python tools/compare.py --quick                           # a tiny grid in minutes (a smoke test)
+    python tools/compare.py --quick                           # a tiny grid in under a minute (a smoke test)
     python tools/compare.py --configs configs/demo/shapes_frcnn_shufflenet.py --factors 1 2 3
 """
 
@@ -39,7 +39,8 @@ def main() -> None:
     parser.add_argument('--out', type=Path, help='output folder (default: work_dirs/compare, or '
                                                  'work_dirs/compare_quick with --quick)')
     parser.add_argument('--quick', action='store_true',
-                        help='a tiny grid: 2 detectors, a few images, 2 short epochs (checks the pipeline only)')
+                        help=f'a tiny grid: {len(QUICK_CONFIGS)} detectors, a few images, {QUICK_EPOCHS} short epochs '
+                             '(checks the pipeline only)')
     args = parser.parse_args()
     if args.quick:
         run_grid(QUICK_CONFIGS, args.factors, args.out or Path('work_dirs/compare_quick'), QUICK_DATA_ROOT,

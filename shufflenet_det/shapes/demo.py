@@ -53,12 +53,10 @@ def results_table(results: list[DemoResult]) -> str:
     """Markdown table: mAP at 75 % and 100 % of the schedule, AP50, AP by size, complexity, training time."""
     rows = []
     for result in results:
-        vals = result.trained.vals
-        epochs = sorted(vals)
-        final = vals[epochs[-1]]
-        at_75 = vals[epochs[-2]]['bbox_mAP'] if len(epochs) > 1 else None
-        rows.append([Path(result.config).stem, at_75, final['bbox_mAP'], final['bbox_mAP_50'], final['bbox_mAP_s'],
-                     final['bbox_mAP_m'], final['bbox_mAP_l'], result.gflops, result.mparams,
+        final = result.trained.final
+        rows.append([Path(result.config).stem, result.trained.map_before_final, final['bbox_mAP'],
+                     final['bbox_mAP_50'], final['bbox_mAP_s'], final['bbox_mAP_m'], final['bbox_mAP_l'],
+                     result.gflops, result.mparams,
                      f'{result.trained.train_seconds / 60:.1f} min'])
     return markdown_table(['detector', 'mAP @75%', 'mAP', 'AP50', 'AP_s', 'AP_m', 'AP_l', 'GFLOPs', 'Mparams',
                            'training'], rows)

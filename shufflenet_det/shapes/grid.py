@@ -115,10 +115,10 @@ def onnx_latency_ms(model_path: Path, image_dir: Path, ann: dict) -> float:
 
 def run_cell(cell: Cell, out_dir: Path, data_root: Path, epochs: int | None,
              log: Callable[[str], None] = print_now) -> dict:
-    """Train, evaluate, export, evaluate the export and time ``cell``; reuse its result if it is finished.
+    """Train, evaluate, export and evaluate the export of ``cell``; reuse its result if it is finished.
 
     Returns:
-        The cell's row (keys of :data:`CSV_COLUMNS`).
+        The cell's row: the keys of :data:`CSV_COLUMNS` but ``ort_ms``, which :func:`time_cells` adds.
     """
     cell_dir = out_dir / cell.name
     result_file = cell_dir / RESULT_FILE
@@ -130,7 +130,6 @@ def run_cell(cell: Cell, out_dir: Path, data_root: Path, epochs: int | None,
     longer, shorter = input_scale(cfg)
     log(f'    training at {longer}x{shorter} (resumes from the last checkpoint in {cell_dir / "train"})')
     trained = train_detector(cfg, cell_dir / "train", resume=True, progress=log)
-    epochs = sorted(trained.vals)
     final = trained.final
     complexity = detector_complexity(trained.runner.model, shorter, shorter, cfg.model.test_cfg.rpn.max_per_img)
     config_file = cell_dir / 'config.py'
@@ -143,7 +142,7 @@ def run_cell(cell: Cell, out_dir: Path, data_root: Path, epochs: int | None,
            'scale': shorter,
            'map_torch': final['bbox_mAP'], 'map_onnx': onnx_metrics['bbox_mAP'], 'map_50': final['bbox_mAP_50'],
            'map_s': final['bbox_mAP_s'], 'map_m': final['bbox_mAP_m'], 'map_l': final['bbox_mAP_l'],
-           'map_torch_at_75': trained.vals[epochs[-2]]['bbox_mAP'] if len(epochs) > 1 else None,
+           'map_torch_at_75': trained.map_before_final,
            'gflops': round(complexity.mult_adds / 1e9, 4), 'mparams': round(complexity.params / 1e6, 3),
            'train_min': round(trained.train_seconds / 60, 2),
            'cell_min': round((time.perf_counter() - start) / 60, 2)}

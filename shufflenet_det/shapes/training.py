@@ -106,6 +106,12 @@ class TrainedDetector:
         """The metrics of the last validation (the end of the schedule)."""
         return self.vals[max(self.vals)]
 
+    @property
+    def map_before_final(self) -> float | None:
+        """The mAP of the validation before the last (75 % of the schedule), or None if there was only one."""
+        epochs = sorted(self.vals)
+        return self.vals[epochs[-2]]['bbox_mAP'] if len(epochs) > 1 else None
+
 
 def set_input_scale(cfg: Config, scale: tuple[int, int]) -> None:
     """Make every ``Resize`` of the train and test pipelines resize to ``scale`` (longer side, shorter side)."""
