@@ -19,6 +19,7 @@ Examples:
 import argparse
 from pathlib import Path
 
+from shufflenet_det.runtime import reported_errors
 from shufflenet_det.shapes.grid import (
     DEFAULT_CONFIGS,
     QUICK_CONFIGS,
@@ -41,13 +42,15 @@ def main() -> None:
     parser.add_argument('--quick', action='store_true',
                         help=f'a tiny grid: {len(QUICK_CONFIGS)} detectors, a few images, {QUICK_EPOCHS} short epochs '
                              '(checks the pipeline only)')
+    parser.add_argument('--debug', action='store_true', help='show the traceback of input errors too')
     args = parser.parse_args()
-    if args.quick:
-        run_grid(QUICK_CONFIGS, args.factors, args.out or Path('work_dirs/compare_quick'), QUICK_DATA_ROOT,
-                 dataset_size=QUICK_DATASET, epochs=args.epochs or QUICK_EPOCHS)
-    else:
-        run_grid(args.configs, args.factors, args.out or Path('work_dirs/compare'), Path('data/shapes'),
-                 epochs=args.epochs)
+    with reported_errors(args.debug):
+        if args.quick:
+            run_grid(QUICK_CONFIGS, args.factors, args.out or Path('work_dirs/compare_quick'), QUICK_DATA_ROOT,
+                     dataset_size=QUICK_DATASET, epochs=args.epochs or QUICK_EPOCHS)
+        else:
+            run_grid(args.configs, args.factors, args.out or Path('work_dirs/compare'), Path('data/shapes'),
+                     epochs=args.epochs)
 
 
 if __name__ == '__main__':

@@ -25,6 +25,8 @@ from ..deploy.images import read_image
 from ..deploy.machine import describe_machine
 from ..deploy.runner import Detector
 from ..deploy.timing import measure
+from ..engine.atomic_files import write_text
+from ..errors import ConfigError
 from ..export import export_detector
 from ..table import markdown_table
 from .training import input_scale, print_now, set_epochs, set_input_scale, train_detector
@@ -35,6 +37,7 @@ DEFAULT_CONFIGS = ('configs/demo/shapes_frcnn_shufflenet.py', 'configs/demo/shap
                    'configs/demo/shapes_frcnn_shufflenet_1x.py', 'configs/demo/shapes_frcnn_mobilenet_050.py',
                    'configs/demo/shapes_frcnn_lh_shufflenet.py', 'configs/demo/shapes_frcnn_lh_mobilenet.py')
 RESULT_FILE = 'result.json'
+CELL_CONFIG_FILE = 'cell_config.py'  # the config a cell was started with; a rerun must ask for the same one
 MODEL_NAME = 'model'  # each cell's export: model.onnx and its sidecar
 CSV_COLUMNS = ('detector', 'backbone', 'head', 'scale', 'map_torch', 'map_onnx', 'map_50', 'map_s', 'map_m', 'map_l',
                'map_torch_at_75', 'gflops', 'mparams', 'ort_ms', 'train_min', 'cell_min')
@@ -113,20 +116,41 @@ def onnx_latency_ms(model_path: Path, image_dir: Path, ann: dict) -> float:
     return stats.median_ms
 
 
+def claim_cell_folder(cell_dir: Path, cfg: Config) -> None:
+    """Record ``cfg`` as the config of the cell in ``cell_dir``, or check that the cell was started with it.
+
+    Raises:
+        ConfigError: If the folder holds a cell started with another config (another ``--epochs``, an edited
+            detector config): its checkpoints and result would be passed off as this config's.
+    """
+    recorded = cell_dir / CELL_CONFIG_FILE
+    if not recorded.is_file():
+        cell_dir.mkdir(parents=True, exist_ok=True)
+        write_text(recorded, cfg.pretty_text)
+    elif recorded.read_text() != cfg.pretty_text:
+        raise ConfigError(f'{cell_dir} holds a cell started with another config or schedule than this run asks for '
+                          f'(compare {recorded} with the config); pass --out to start a new grid, or delete '
+                          f'{cell_dir} to train this cell again')
+
+
 def run_cell(cell: Cell, out_dir: Path, data_root: Path, epochs: int | None,
              log: Callable[[str], None] = print_now) -> dict:
     """Train, evaluate, export and evaluate the export of ``cell``; reuse its result if it is finished.
 
     Returns:
         The cell's row: the keys of :data:`CSV_COLUMNS` but ``ort_ms``, which :func:`time_cells` adds.
+
+    Raises:
+        ConfigError: If ``out_dir`` holds this cell started with another config (see :func:`claim_cell_folder`).
     """
     cell_dir = out_dir / cell.name
+    cfg = cell_config(cell, data_root, epochs)
+    claim_cell_folder(cell_dir, cfg)
     result_file = cell_dir / RESULT_FILE
     if result_file.is_file():
         log(f'    finished earlier, reusing {result_file}')
         return json.loads(result_file.read_text())
     start = time.perf_counter()
-    cfg = cell_config(cell, data_root, epochs)
     longer, shorter = input_scale(cfg)
     log(f'    training at {longer}x{shorter} (resumes from the last checkpoint in {cell_dir / "train"})')
     trained = train_detector(cfg, cell_dir / "train", resume=True, progress=log)

@@ -6,8 +6,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from mmengine.config import Config
 
+from shufflenet_det.errors import ConfigError
 from shufflenet_det.shapes.grid import (
     CSV_COLUMNS,
     DEFAULT_CONFIGS,
@@ -15,6 +17,7 @@ from shufflenet_det.shapes.grid import (
     Cell,
     backbone_name,
     cell_config,
+    claim_cell_folder,
     grid_cells,
     head_name,
     run_cell,
@@ -68,13 +71,21 @@ def test_head_names_tell_the_layouts_apart():
 
 
 def test_finished_cells_are_reused(tmp_path):
-    cell = Cell('configs/demo/missing.py', 1)  # would fail if it were trained again
-    (tmp_path / cell.name).mkdir()
-    finished = row('missing', 'X', 192, 12.5, 3.0)
+    cell = Cell(str(ROOT / 'configs/demo/shapes_frcnn_mobilenet.py'), 1)
+    claim_cell_folder(tmp_path / cell.name, cell_config(cell, tmp_path / 'data', 3))
+    finished = row('shapes_frcnn_mobilenet', 'X', 192, 12.5, 3.0)  # made up: a trained cell could not match it
     (tmp_path / cell.name / RESULT_FILE).write_text(json.dumps(finished))
     lines = []
-    assert run_cell(cell, tmp_path, tmp_path / 'data', None, log=lines.append) == finished
+    assert run_cell(cell, tmp_path, tmp_path / 'data', 3, log=lines.append) == finished
     assert 'reusing' in lines[0]
+
+
+def test_a_cell_started_with_another_schedule_is_refused(tmp_path):
+    cell = Cell(str(ROOT / 'configs/demo/shapes_frcnn_mobilenet.py'), 1)
+    claim_cell_folder(tmp_path / cell.name, cell_config(cell, tmp_path / 'data', 3))
+    (tmp_path / cell.name / RESULT_FILE).write_text(json.dumps(row('m', 'X', 192, 12.5, 3.0)))
+    with pytest.raises(ConfigError, match='another config or schedule.*--out'):
+        run_cell(cell, tmp_path, tmp_path / 'data', 4)
 
 
 def test_outputs_table_csv_and_plot(tmp_path):
