@@ -9,6 +9,7 @@ from mmcv.cnn import ConvModule, build_activation_layer
 from mmdet.registry import MODELS
 from torch import nn
 
+from .grouped_pointwise_conv import GroupedPointwiseConv2d
 from .staged_backbone import Stage, StagedBackbone
 from .utils import channel_shuffle
 
@@ -65,6 +66,13 @@ def stage_channels(groups: int, widen_factor: float) -> tuple[int, int, int]:
     return tuple(channels)
 
 
+def pointwise_conv_cfg(conv_cfg: dict | None, groups: int) -> dict | None:
+    """The conv config of a 1x1 convolution: ``conv_cfg`` if given, :class:`GroupedPointwiseConv2d` if grouped."""
+    if conv_cfg is None and groups > 1:
+        return dict(type=GroupedPointwiseConv2d)
+    return conv_cfg
+
+
 class ShuffleUnit(nn.Module):
     """The ShuffleNet v1 unit (paper Fig. 2 b, c).
 
@@ -79,7 +87,7 @@ class ShuffleUnit(nn.Module):
         stride: 1 (residual add) or 2 (concat with the pooled input).
         group_first_conv: Whether the first 1x1 conv is grouped (False for the first unit of Stage2).
         inverse_shuffle: Shuffle with the inverse permutation (see :class:`ShuffleNetV1`).
-        conv_cfg: Convolution config.
+        conv_cfg: Convolution config; None gives nn.Conv2d, with :class:`GroupedPointwiseConv2d` for grouped 1x1.
         norm_cfg: Normalisation config.
         act_cfg: Activation config.
         with_cp: Trade compute for memory with gradient checkpointing.
@@ -100,12 +108,14 @@ class ShuffleUnit(nn.Module):
         self.shuffle_groups = bottleneck // groups if inverse_shuffle else groups
         self.stride = stride
         self.with_cp = with_cp
-        self.compress = ConvModule(in_channels, bottleneck, 1, groups=groups if group_first_conv else 1,
-                                   conv_cfg=conv_cfg, norm_cfg=norm_cfg, act_cfg=act_cfg)
+        compress_groups = groups if group_first_conv else 1
+        self.compress = ConvModule(in_channels, bottleneck, 1, groups=compress_groups,
+                                   conv_cfg=pointwise_conv_cfg(conv_cfg, compress_groups), norm_cfg=norm_cfg,
+                                   act_cfg=act_cfg)
         self.depthwise = ConvModule(bottleneck, bottleneck, 3, stride=stride, padding=1, groups=bottleneck,
                                     conv_cfg=conv_cfg, norm_cfg=norm_cfg, act_cfg=None)
         self.expand = ConvModule(bottleneck, branch_channels, 1, groups=groups,
-                                 conv_cfg=conv_cfg, norm_cfg=norm_cfg, act_cfg=None)
+                                 conv_cfg=pointwise_conv_cfg(conv_cfg, groups), norm_cfg=norm_cfg, act_cfg=None)
         self.shortcut = nn.AvgPool2d(3, stride=2, padding=1) if stride == 2 else nn.Identity()
         self.act = build_activation_layer(act_cfg)
 
@@ -160,7 +170,7 @@ class ShuffleNetV1(StagedBackbone):
         frozen_stages: -1 freezes nothing, 0 the stem, k the stem and the first k stages.
         norm_eval: Keep BN layers in eval mode during training.
         with_cp: Use gradient checkpointing inside each unit.
-        conv_cfg: Convolution config.
+        conv_cfg: Convolution config (see :class:`ShuffleUnit`).
         norm_cfg: Normalisation config.
         act_cfg: Activation config.
         init_cfg: MMEngine initialisation config.
