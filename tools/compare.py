@@ -14,6 +14,7 @@ Examples:
     python tools/compare.py                                   # the full grid, into work_dirs/compare
     python tools/compare.py --quick                           # a tiny grid in under a minute (a smoke test)
     python tools/compare.py --configs configs/demo/shapes_frcnn_shufflenet.py --factors 1 2 3
+    python tools/compare.py --configs configs/demo/shapes_frcnn_lh_*.py --out work_dirs/compare_lh
 """
 
 import argparse
@@ -22,6 +23,7 @@ from pathlib import Path
 from shufflenet_det.runtime import reported_errors
 from shufflenet_det.shapes.grid import (
     DEFAULT_CONFIGS,
+    GRID_EPOCHS,
     QUICK_CONFIGS,
     QUICK_DATA_ROOT,
     QUICK_DATASET,
@@ -36,7 +38,8 @@ def main() -> None:
                         help='detector configs on the shapes dataset (default: %(default)s)')
     parser.add_argument('--factors', nargs='+', type=int, default=[1, 2],
                         help="input scales as multiples of each config's own (default: 1 2)")
-    parser.add_argument('--epochs', type=int, help="training epochs of every cell (default: the configs' own)")
+    parser.add_argument('--epochs', type=int,
+                        help=f'training epochs of every cell (default: {GRID_EPOCHS}, {QUICK_EPOCHS} with --quick)')
     parser.add_argument('--out', type=Path, help='output folder (default: work_dirs/compare, or '
                                                  'work_dirs/compare_quick with --quick)')
     parser.add_argument('--quick', action='store_true',
@@ -50,7 +53,7 @@ def main() -> None:
                      dataset_size=QUICK_DATASET, epochs=args.epochs or QUICK_EPOCHS)
         else:
             run_grid(args.configs, args.factors, args.out or Path('work_dirs/compare'), Path('data/shapes'),
-                     epochs=args.epochs)
+                     epochs=args.epochs or GRID_EPOCHS)
 
 
 if __name__ == '__main__':

@@ -88,6 +88,14 @@ def test_a_cell_started_with_another_schedule_is_refused(tmp_path):
         run_cell(cell, tmp_path, tmp_path / 'data', 4)
 
 
+def test_a_cell_folder_without_a_config_record_is_refused(tmp_path):
+    cell = Cell(str(ROOT / 'configs/demo/shapes_frcnn_mobilenet.py'), 1)
+    (tmp_path / cell.name).mkdir()
+    (tmp_path / cell.name / RESULT_FILE).write_text(json.dumps(row('m', 'X', 192, 12.5, 3.0)))
+    with pytest.raises(ConfigError, match='without a record of its config'):
+        run_cell(cell, tmp_path, tmp_path / 'data', 4)
+
+
 def test_outputs_table_csv_and_plot(tmp_path):
     rows = [row('s', 'ShuffleNetV1 0.5x g3', 192, 30.0, 20.0), row('s', 'ShuffleNetV1 0.5x g3', 384, 40.0, 60.0),
             row('m', 'MobileNetV1 0.25', 192, 25.0, 18.0), row('m', 'MobileNetV1 0.25', 384, 33.0, 55.0)]
