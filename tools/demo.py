@@ -20,8 +20,11 @@ def main() -> None:
     parser.add_argument('--json', metavar='FILE', type=Path,
                         help='also write {config: {bbox_mAP, bbox_mAP_50, bbox_mAP_s/m/l (percent), gflops, '
                              'train_seconds, ...}} to FILE')
+    parser.add_argument('--epochs', type=int,
+                        help="training epochs of both detectors (default: the configs' schedule); longer trains "
+                             'them closer to convergence')
     args = parser.parse_args()
-    results = run_demo(Path(args.work_dir))
+    results = run_demo(Path(args.work_dir), epochs=args.epochs)
     if args.json:
         write_json(results, args.json)
         print(f'results written to {args.json}')

@@ -16,7 +16,7 @@ from ..datasets import CLASSES, generate_dataset
 from ..deploy.images import read_image
 from ..table import markdown_table
 from .picture import detection_sheet, ground_truth, torch_detections
-from .training import TrainedDetector, input_scale, print_now, train_detector
+from .training import TrainedDetector, input_scale, print_now, set_epochs, train_detector
 
 CONFIGS = ('configs/demo/shapes_frcnn_shufflenet.py', 'configs/demo/shapes_frcnn_mobilenet.py')
 PICTURE_IMAGES = 4
@@ -79,23 +79,23 @@ def draw_demo(results: list[DemoResult], val_dir: Path, ann_file: Path, out_file
     detection_sheet(rows, CLASSES).save(out_file)
 
 
-def load_config(config: str, overrides: dict | None) -> Config:
-    """The config file with ``overrides`` merged in."""
+def load_config(config: str, epochs: int | None) -> Config:
+    """The config file, its schedule stretched to ``epochs`` if given (validating at 75 % and 100 % still)."""
     cfg = Config.fromfile(config)
-    if overrides:
-        cfg.merge_from_dict(overrides)
+    if epochs is not None:
+        set_epochs(cfg, epochs)
     return cfg
 
 
-def train_in_own_process(config: str, work_dir: Path, overrides: dict | None, threads: int) -> None:
+def train_in_own_process(config: str, work_dir: Path, epochs: int | None, threads: int) -> None:
     """Train ``config`` from scratch in ``work_dir`` with ``threads`` torch threads, progress lines prefixed."""
     torch.set_num_threads(threads)
     name = Path(config).stem
-    train_detector(load_config(config, overrides), work_dir, resume=False,
+    train_detector(load_config(config, epochs), work_dir, resume=False,
                    progress=lambda line: print_now(f'    [{name}] {line.strip()}'))
 
 
-def train_side_by_side(configs: tuple[str, ...], work_root: Path, overrides: dict | None) -> int:
+def train_side_by_side(configs: tuple[str, ...], work_root: Path, epochs: int | None) -> int:
     """Train every config at once, one process each, sharing the CPU cores out between them.
 
     Much of a CPU training step runs on one thread (RoI sampling, NMS, small ops), so two single-thread
@@ -107,7 +107,7 @@ def train_side_by_side(configs: tuple[str, ...], work_root: Path, overrides: dic
     threads = max(1, (os.cpu_count() or 1) // len(configs))
     print(f'==> training {len(configs)} detectors side by side, {threads} torch thread(s) each', flush=True)
     with ProcessPoolExecutor(len(configs), mp_context=get_context('spawn')) as pool:
-        runs = [pool.submit(train_in_own_process, config, work_root / Path(config).stem, overrides, threads)
+        runs = [pool.submit(train_in_own_process, config, work_root / Path(config).stem, epochs, threads)
                 for config in configs]
         for run in runs:
             run.result()
@@ -115,22 +115,22 @@ def train_side_by_side(configs: tuple[str, ...], work_root: Path, overrides: dic
 
 
 def run_demo(work_root: Path, configs: tuple[str, ...] = CONFIGS, dataset_root: str = 'data/shapes',
-             overrides: dict | None = None) -> list[DemoResult]:
+             epochs: int | None = None) -> list[DemoResult]:
     """Generate the dataset, train every config (side by side), evaluate, print the table and draw the picture.
 
     Args:
         work_root: Each detector trains in ``work_root/<config stem>``; the picture is ``detections.png``.
         configs: Detector configs on the shapes dataset.
         dataset_root: Where the shapes dataset is (generated if missing).
-        overrides: Config overrides for every detector (e.g. a shorter schedule for tests).
+        epochs: Training epochs of both detectors; default the configs' own schedule.
     """
     print('==> built-in dataset', flush=True)
     dataset = generate_dataset(dataset_root)
-    threads = train_side_by_side(configs, work_root, overrides)
+    threads = train_side_by_side(configs, work_root, epochs)
     results = []
     for config in configs:
         # Resuming a finished run loads its final checkpoint and trains no further.
-        trained = train_detector(load_config(config, overrides), work_root / Path(config).stem, resume=True,
+        trained = train_detector(load_config(config, epochs), work_root / Path(config).stem, resume=True,
                                  progress=None)
         gflops, mparams = complexity_at_scale(trained)
         results.append(DemoResult(config, trained, gflops, mparams))

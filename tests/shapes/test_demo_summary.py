@@ -3,7 +3,7 @@
 import json
 from pathlib import Path
 
-from shufflenet_det.shapes.demo import DemoResult, results_table, write_json
+from shufflenet_det.shapes.demo import DemoResult, load_config, results_table, write_json
 from shufflenet_det.shapes.training import TrainedDetector, percent_metrics
 
 
@@ -42,3 +42,10 @@ def test_table_shows_the_map_at_75_and_100_percent():
 def test_percent_metrics_keep_minus_one_for_missing_sizes():
     converted = percent_metrics({'coco/bbox_mAP': 0.4123, 'coco/bbox_mAP_l': -1.0, 'coco/bbox_mAP_50': 0.7})
     assert converted == {'bbox_mAP': 41.23, 'bbox_mAP_50': 70.0, 'bbox_mAP_l': -1.0}
+
+
+def test_epochs_stretch_the_demo_schedule_and_keep_validation_at_three_quarters():
+    root = Path(__file__).resolve().parents[2]
+    cfg = load_config(str(root / 'configs/demo/shapes_frcnn_shufflenet.py'), 16)
+    assert (cfg.train_cfg.max_epochs, cfg.train_cfg.val_begin, cfg.train_cfg.val_interval) == (16, 12, 12)
+    assert load_config(str(root / 'configs/demo/shapes_frcnn_shufflenet.py'), None).train_cfg.max_epochs != 16
