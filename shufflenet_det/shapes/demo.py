@@ -9,14 +9,13 @@ from multiprocessing import get_context
 from pathlib import Path
 
 import torch
-from mmengine.config import Config
 
 from ..complexity import detector_complexity
 from ..datasets import CLASSES, generate_dataset
 from ..deploy.images import read_image
 from ..table import markdown_table
 from .picture import detection_sheet, ground_truth, torch_detections
-from .training import TrainedDetector, input_scale, print_now, set_epochs, train_detector
+from .training import TrainedDetector, input_scale, load_with_epochs, print_now, train_detector
 
 CONFIGS = ('configs/demo/shapes_frcnn_shufflenet.py', 'configs/demo/shapes_frcnn_mobilenet.py')
 PICTURE_IMAGES = 4
@@ -79,19 +78,11 @@ def draw_demo(results: list[DemoResult], val_dir: Path, ann_file: Path, out_file
     detection_sheet(rows, CLASSES).save(out_file)
 
 
-def load_config(config: str, epochs: int | None) -> Config:
-    """The config file, its schedule stretched to ``epochs`` if given (validating at 75 % and 100 % still)."""
-    cfg = Config.fromfile(config)
-    if epochs is not None:
-        set_epochs(cfg, epochs)
-    return cfg
-
-
 def train_in_own_process(config: str, work_dir: Path, epochs: int | None, threads: int) -> None:
     """Train ``config`` from scratch in ``work_dir`` with ``threads`` torch threads, progress lines prefixed."""
     torch.set_num_threads(threads)
     name = Path(config).stem
-    train_detector(load_config(config, epochs), work_dir, resume=False,
+    train_detector(load_with_epochs(config, epochs), work_dir, resume=False,
                    progress=lambda line: print_now(f'    [{name}] {line.strip()}'))
 
 
@@ -130,7 +121,7 @@ def run_demo(work_root: Path, configs: tuple[str, ...] = CONFIGS, dataset_root: 
     results = []
     for config in configs:
         # Resuming a finished run loads its final checkpoint and trains no further.
-        trained = train_detector(load_config(config, epochs), work_root / Path(config).stem, resume=True,
+        trained = train_detector(load_with_epochs(config, epochs), work_root / Path(config).stem, resume=True,
                                  progress=None)
         gflops, mparams = complexity_at_scale(trained)
         results.append(DemoResult(config, trained, gflops, mparams))

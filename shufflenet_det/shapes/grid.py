@@ -29,7 +29,7 @@ from ..engine.atomic_files import write_text
 from ..errors import ConfigError
 from ..export import export_detector
 from ..table import markdown_table
-from .training import input_scale, print_now, set_epochs, set_input_scale, train_detector
+from .training import input_scale, load_with_epochs, print_now, set_input_scale, train_detector
 
 #: The grid's rows: the ~40 MFLOPs pair of the ShuffleNet paper's Table 5 and the ~140 MFLOPs pair, with the C4
 #: head. Add a config here (or pass ``--configs``) to add a detector, e.g. the light-head twins of the first pair
@@ -101,9 +101,7 @@ def set_data_root(cfg: Config, root: str | Path) -> None:
 
 def cell_config(cell: Cell, data_root: Path, epochs: int | None) -> Config:
     """The config of ``cell``: the detector config with the dataset root, ``epochs`` and the scaled input size."""
-    cfg = Config.fromfile(cell.config)
-    if epochs is not None:
-        set_epochs(cfg, epochs)
+    cfg = load_with_epochs(cell.config, epochs)
     set_data_root(cfg, data_root)
     longer, shorter = input_scale(cfg)
     set_input_scale(cfg, (longer * cell.factor, shorter * cell.factor))

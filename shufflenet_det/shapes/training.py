@@ -16,7 +16,7 @@ from mmengine.hooks import Hook
 from mmengine.runner import Runner
 
 from ..engine import configure_resume
-from ..project_configs import config_scale
+from ..project_configs import config_scale, load_config
 from ..runtime import adapt_to_cpu, build_runner
 
 HISTORY_FILE = 'history.json'
@@ -119,6 +119,14 @@ def set_input_scale(cfg: Config, scale: tuple[int, int]) -> None:
         for step in cfg[loader].dataset.pipeline:
             if step['type'] == 'Resize':
                 step['scale'] = tuple(scale)
+
+
+def load_with_epochs(config: str | Path, epochs: int | None) -> Config:
+    """Load ``config``, its schedule stretched to ``epochs`` (see :func:`set_epochs`) when given."""
+    cfg = load_config(config)
+    if epochs is not None:
+        set_epochs(cfg, epochs)
+    return cfg
 
 
 def set_epochs(cfg: Config, epochs: int) -> None:

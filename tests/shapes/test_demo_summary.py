@@ -3,8 +3,8 @@
 import json
 from pathlib import Path
 
-from shufflenet_det.shapes.demo import DemoResult, load_config, results_table, write_json
-from shufflenet_det.shapes.training import TrainedDetector, percent_metrics
+from shufflenet_det.shapes.demo import DemoResult, results_table, write_json
+from shufflenet_det.shapes.training import TrainedDetector, load_with_epochs, percent_metrics
 
 
 def metrics(mAP: float) -> dict:
@@ -46,6 +46,6 @@ def test_percent_metrics_keep_minus_one_for_missing_sizes():
 
 def test_epochs_stretch_the_demo_schedule_and_keep_validation_at_three_quarters():
     root = Path(__file__).resolve().parents[2]
-    cfg = load_config(str(root / 'configs/demo/shapes_frcnn_shufflenet.py'), 16)
+    cfg = load_with_epochs(str(root / 'configs/demo/shapes_frcnn_shufflenet.py'), 16)
     assert (cfg.train_cfg.max_epochs, cfg.train_cfg.val_begin, cfg.train_cfg.val_interval) == (16, 12, 12)
-    assert load_config(str(root / 'configs/demo/shapes_frcnn_shufflenet.py'), None).train_cfg.max_epochs != 16
+    assert load_with_epochs(str(root / 'configs/demo/shapes_frcnn_shufflenet.py'), None).train_cfg.max_epochs != 16
