@@ -36,10 +36,6 @@ from .training import input_scale, load_with_epochs, print_now, set_input_scale,
 #: (configs/demo/shapes_frcnn_lh_*.py).
 DEFAULT_CONFIGS = ('configs/demo/shapes_frcnn_shufflenet.py', 'configs/demo/shapes_frcnn_mobilenet.py',
                    'configs/demo/shapes_frcnn_shufflenet_1x.py', 'configs/demo/shapes_frcnn_mobilenet_050.py')
-#: The grid's schedule in epochs: longer than the demo's (configs/_base_/schedules/shapes_short.py), after which
-#: its two detectors still gain 14-16 % in the last quarter. With 16 epochs they gain 9-10 % at the demo's scale
-#: and 5-6 % at twice it (the README's grid table).
-GRID_EPOCHS = 16
 RESULT_FILE = 'result.json'
 CELL_CONFIG_FILE = 'cell_config.py'  # the config a cell was started with; a rerun must ask for the same one
 MODEL_NAME = 'model'  # each cell's export: model.onnx and its sidecar
