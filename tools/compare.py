@@ -23,6 +23,7 @@ from pathlib import Path
 from shufflenet_det.runtime import reported_errors
 from shufflenet_det.shapes.grid import (
     DEFAULT_CONFIGS,
+    GRID_EPOCHS,
     QUICK_CONFIGS,
     QUICK_DATA_ROOT,
     QUICK_DATASET,
@@ -38,8 +39,7 @@ def main() -> None:
     parser.add_argument('--factors', nargs='+', type=int, default=[1, 2],
                         help="input scales as multiples of each config's own (default: 1 2)")
     parser.add_argument('--epochs', type=int,
-                        help=f'training epochs of every cell (default: each config\'s own schedule, {QUICK_EPOCHS} with '
-                             '--quick)')
+                        help=f'training epochs of every cell (default: {GRID_EPOCHS}, {QUICK_EPOCHS} with --quick)')
     parser.add_argument('--out', type=Path, help='output folder (default: work_dirs/compare, or '
                                                  'work_dirs/compare_quick with --quick)')
     parser.add_argument('--quick', action='store_true',
@@ -53,7 +53,7 @@ def main() -> None:
                      dataset_size=QUICK_DATASET, epochs=args.epochs or QUICK_EPOCHS)
         else:
             run_grid(args.configs, args.factors, args.out or Path('work_dirs/compare'), Path('data/shapes'),
-                     epochs=args.epochs)
+                     epochs=args.epochs or GRID_EPOCHS)
 
 
 if __name__ == '__main__':
