@@ -19,9 +19,8 @@ test_pipeline = [
     dict(type='LoadAnnotations', with_bbox=True),
     dict(type='PackDetInputs', meta_keys=('img_id', 'img_path', 'ori_shape', 'img_shape', 'scale_factor')),
 ]
-# Batches of 4: an epoch costs about what it costs with 8 on a CPU (the work is per image), and twice the steps
-# learn more. After 12 epochs: ShuffleNet 0.5x 55.6 mAP with 4 against 51.7 with 8, MobileNet 0.25 46.3 against
-# 38.4 (batches of 2: 51.9, each epoch 10 % slower).
+# Batches of 4: on a CPU an epoch costs about what it costs with 8 (the work is per image), and twice the steps
+# learn more (the README's demo section has the numbers).
 train_dataloader = dict(
     batch_size=4, num_workers=0, sampler=dict(type='DefaultSampler', shuffle=True),
     batch_sampler=dict(type='AspectRatioBatchSampler'),
