@@ -36,7 +36,7 @@ from .training import input_scale, load_with_epochs, print_now, set_input_scale,
 #: (configs/demo/shapes_frcnn_lh_*.py).
 DEFAULT_CONFIGS = ('configs/demo/shapes_frcnn_shufflenet.py', 'configs/demo/shapes_frcnn_mobilenet.py',
                    'configs/demo/shapes_frcnn_shufflenet_1x.py', 'configs/demo/shapes_frcnn_mobilenet_050.py')
-#: The grid's schedule in epochs: longer than the demo's 12 (configs/_base_/schedules/shapes_short.py), after which
+#: The grid's schedule in epochs: longer than the demo's (configs/_base_/schedules/shapes_short.py), after which
 #: its two detectors still gain 13-15 % in the last quarter.
 GRID_EPOCHS = 16
 RESULT_FILE = 'result.json'
