@@ -112,12 +112,15 @@ class SeparableRoIAlign(nn.Module):
             grid_y, grid_x = (height / bins_y).ceil().long(), (width / bins_x).ceil().long()
         weights_y = _axis_weights(y1, height, bins_y, grid_y, rows)
         weights_x = _axis_weights(x1, width, bins_x, grid_x, columns)
-        pooled = features.new_zeros(rois.shape[0], features.shape[1], bins_y, bins_x)
-        image_index = rois[:, 0].long()
-        for image in image_index.unique().tolist():
-            chosen = (image_index == image).nonzero().squeeze(1)
-            pooled[chosen] = _pool(features[image], weights_y[chosen], weights_x[chosen])
-        return pooled
+        if rois.shape[0] == 0:
+            return features.new_zeros(0, features.shape[1], bins_y, bins_x)
+        # Pool each run of RoIs from one image (MMDetection lists RoIs image by image) and join the runs in order.
+        images, run_lengths = torch.unique_consecutive(rois[:, 0].long(), return_counts=True)
+        run_lengths = run_lengths.tolist()
+        return torch.cat([
+            _pool(features[image], run_weights_y, run_weights_x) for image, run_weights_y, run_weights_x in zip(
+                images.tolist(), weights_y.split(run_lengths), weights_x.split(run_lengths))
+        ])
 
     def extra_repr(self) -> str:
         return (f'output_size={self.output_size}, spatial_scale={self.spatial_scale}, '
