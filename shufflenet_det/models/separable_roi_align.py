@@ -117,10 +117,9 @@ class SeparableRoIAlign(nn.Module):
         # Pool each run of RoIs from one image (MMDetection lists RoIs image by image) and join the runs in order.
         images, run_lengths = torch.unique_consecutive(rois[:, 0].long(), return_counts=True)
         run_lengths = run_lengths.tolist()
-        return torch.cat([
-            _pool(features[image], run_weights_y, run_weights_x) for image, run_weights_y, run_weights_x in zip(
-                images.tolist(), weights_y.split(run_lengths), weights_x.split(run_lengths))
-        ])
+        runs = zip(images.tolist(), weights_y.split(run_lengths), weights_x.split(run_lengths), strict=True)
+        return torch.cat([_pool(features[image], run_weights_y, run_weights_x)
+                          for image, run_weights_y, run_weights_x in runs])
 
     def extra_repr(self) -> str:
         return (f'output_size={self.output_size}, spatial_scale={self.spatial_scale}, '
