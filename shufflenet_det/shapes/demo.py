@@ -14,8 +14,17 @@ from ..complexity import detector_complexity
 from ..datasets import CLASSES, generate_dataset
 from ..deploy.images import read_image
 from ..table import markdown_table
+from .grid import GRID_EPOCHS
 from .picture import detection_sheet, ground_truth, torch_detections
-from .training import TrainedDetector, input_scale, load_with_epochs, print_now, train_detector
+from .training import (
+    CONVERGED_GAIN_PERCENT,
+    TrainedDetector,
+    gain_label,
+    input_scale,
+    load_with_epochs,
+    print_now,
+    train_detector,
+)
 
 CONFIGS = ('configs/demo/shapes_frcnn_shufflenet.py', 'configs/demo/shapes_frcnn_mobilenet.py')
 PICTURE_IMAGES = 4
@@ -49,16 +58,27 @@ def complexity_at_scale(trained: TrainedDetector) -> tuple[float, float]:
 
 
 def results_table(results: list[DemoResult]) -> str:
-    """Markdown table: mAP at 75 % and 100 % of the schedule, AP50, AP by size, complexity, training time."""
+    """Markdown table: mAP at 75 % and 100 % of the schedule and the gain between them, AP50, AP by size,
+    complexity, training time."""
     rows = []
     for result in results:
         final = result.trained.final
         rows.append([Path(result.config).stem, result.trained.map_before_final, final['bbox_mAP'],
-                     final['bbox_mAP_50'], final['bbox_mAP_s'], final['bbox_mAP_m'], final['bbox_mAP_l'],
-                     result.gflops, result.mparams,
+                     gain_label(result.trained.last_quarter_gain), final['bbox_mAP_50'], final['bbox_mAP_s'],
+                     final['bbox_mAP_m'], final['bbox_mAP_l'], result.gflops, result.mparams,
                      f'{result.trained.train_seconds / 60:.1f} min'])
-    return markdown_table(['detector', 'mAP @75%', 'mAP', 'AP50', 'AP_s', 'AP_m', 'AP_l', 'GFLOPs', 'Mparams',
-                           'training'], rows)
+    return markdown_table(['detector', 'mAP @75%', 'mAP', 'last-quarter gain', 'AP50', 'AP_s', 'AP_m', 'AP_l',
+                           'GFLOPs', 'Mparams', 'training'], rows)
+
+
+def convergence_warnings(results: list[DemoResult]) -> list[str]:
+    """One line per detector whose mAP still rose by :data:`CONVERGED_GAIN_PERCENT` or more in its last quarter."""
+    return [f'{Path(result.config).stem} is not converged: its mAP rose {gain_label(result.trained.last_quarter_gain)} '
+            f'in the last quarter of the schedule (converged: under {CONVERGED_GAIN_PERCENT:.0f} %). '
+            f'Train longer with --epochs, e.g. --epochs {GRID_EPOCHS} as tools/compare.py does.'
+            for result in results
+            if result.trained.last_quarter_gain is not None
+            and result.trained.last_quarter_gain >= CONVERGED_GAIN_PERCENT]
 
 
 def draw_demo(results: list[DemoResult], val_dir: Path, ann_file: Path, out_file: Path) -> None:
@@ -135,6 +155,8 @@ def run_demo(work_root: Path, configs: tuple[str, ...] = CONFIGS, dataset_root: 
           f'at 75 % and 100 % of the schedule; GFLOPs = mult-adds at that size with the test-time proposal count; '
           f'{platform.machine()}, each detector trained with {threads} torch thread(s):\n')
     print(results_table(results))
+    for warning in convergence_warnings(results):
+        print(f'\nnote: {warning}')
     print(f'\ndetections drawn in {picture}')
     return results
 

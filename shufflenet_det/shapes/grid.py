@@ -29,7 +29,16 @@ from ..engine.atomic_files import write_text
 from ..errors import ConfigError
 from ..export import export_detector
 from ..table import markdown_table
-from .training import input_scale, load_with_epochs, print_now, set_input_scale, train_detector
+from .training import (
+    CONVERGED_GAIN_PERCENT,
+    gain_label,
+    input_scale,
+    last_quarter_gain,
+    load_with_epochs,
+    print_now,
+    set_input_scale,
+    train_detector,
+)
 
 #: The grid's rows: the ~40 MFLOPs pair of the ShuffleNet paper's Table 5 and the ~140 MFLOPs pair, with the C4
 #: head. Add a config here (or pass ``--configs``) to add a detector, e.g. the light-head twins of the first pair
@@ -200,16 +209,18 @@ def write_outputs(rows: list[dict], out_dir: Path, machine: str) -> None:
         writer.writeheader()
         writer.writerows(rows)
     table = markdown_table(
-        ['backbone', 'head', 'scale', 'mAP (PyTorch)', 'mAP (ONNX)', 'mAP @75%', 'AP50', 'AP_s', 'AP_m', 'AP_l',
-         'GFLOPs', 'Mparams', 'ORT ms (1 thread)', 'training min'],
+        ['backbone', 'head', 'scale', 'mAP (PyTorch)', 'mAP (ONNX)', 'mAP @75%', 'last-quarter gain', 'AP50',
+         'AP_s', 'AP_m', 'AP_l', 'GFLOPs', 'Mparams', 'ORT ms (1 thread)', 'training min'],
         [[row['backbone'], row['head'], row['scale'], row['map_torch'], row['map_onnx'], row['map_torch_at_75'],
-          row['map_50'], row['map_s'], row['map_m'], row['map_l'], row['gflops'], row['mparams'], row['ort_ms'],
-          row['train_min']]
+          gain_label(last_quarter_gain(row['map_torch_at_75'], row['map_torch'])), row['map_50'], row['map_s'],
+          row['map_m'], row['map_l'], row['gflops'], row['mparams'], row['ort_ms'], row['train_min']]
          for row in rows])
     note = (f'Shapes val split, COCO mAP@[.5:.95] in %; scale = shorter input side; GFLOPs = mult-adds of a '
             f'scale x scale input with the test-time proposals; latency = median ONNX Runtime session.run over '
             f'val images at 1 thread on {machine}; the cells took {sum(row["cell_min"] for row in rows):.1f} min '
-            'together (each: training, evaluation, export and ONNX evaluation; the timing pass not included).')
+            'together (each: training, evaluation, export and ONNX evaluation; the timing pass not included). '
+            'mAP @75% is the PyTorch mAP at 75 % of the schedule; a cell whose mAP rose by '
+            f'{CONVERGED_GAIN_PERCENT:.0f} % or more since then is not converged.')
     (out_dir / 'compare.md').write_text(f'{table}\n\n{note}\n')
     plot_accuracy_vs_latency(rows, machine, out_dir / 'accuracy_vs_latency.png')
 

@@ -20,6 +20,9 @@ from ..project_configs import config_scale, load_config
 from ..runtime import adapt_to_cpu, build_runner
 
 HISTORY_FILE = 'history.json'
+#: A run counts as converged when its mAP rose by less than this (in % of the mAP at 75 % of the schedule) over
+#: the last quarter of its schedule.
+CONVERGED_GAIN_PERCENT = 5.0
 #: CocoMetric's keys (fractions) and the names they get in our results (percent).
 METRIC_NAMES = {'coco/bbox_mAP': 'bbox_mAP', 'coco/bbox_mAP_50': 'bbox_mAP_50', 'coco/bbox_mAP_75': 'bbox_mAP_75',
                 'coco/bbox_mAP_s': 'bbox_mAP_s', 'coco/bbox_mAP_m': 'bbox_mAP_m', 'coco/bbox_mAP_l': 'bbox_mAP_l'}
@@ -111,6 +114,23 @@ class TrainedDetector:
         """The mAP of the validation before the last (75 % of the schedule), or None if there was only one."""
         epochs = sorted(self.vals)
         return self.vals[epochs[-2]]['bbox_mAP'] if len(epochs) > 1 else None
+
+    @property
+    def last_quarter_gain(self) -> float | None:
+        """The final mAP's rise over :attr:`map_before_final`, in % of it (see :func:`last_quarter_gain`)."""
+        return last_quarter_gain(self.map_before_final, self.final['bbox_mAP'])
+
+
+def last_quarter_gain(map_at_75: float | None, final_map: float) -> float | None:
+    """The mAP's rise over the last quarter of the schedule in % of its value at 75 %, or None without one."""
+    if not map_at_75:
+        return None
+    return 100 * (final_map - map_at_75) / map_at_75
+
+
+def gain_label(gain: float | None) -> str:
+    """A last-quarter gain as a table shows it: ``+15 %``, or ``-`` when unknown."""
+    return '-' if gain is None else f'{gain:+.0f} %'
 
 
 def set_input_scale(cfg: Config, scale: tuple[int, int]) -> None:

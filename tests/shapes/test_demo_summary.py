@@ -3,8 +3,8 @@
 import json
 from pathlib import Path
 
-from shufflenet_det.shapes.demo import DemoResult, results_table, write_json
-from shufflenet_det.shapes.training import TrainedDetector, load_with_epochs, percent_metrics
+from shufflenet_det.shapes.demo import DemoResult, convergence_warnings, results_table, write_json
+from shufflenet_det.shapes.training import TrainedDetector, last_quarter_gain, load_with_epochs, percent_metrics
 
 
 def metrics(mAP: float) -> dict:
@@ -36,7 +36,21 @@ def test_table_shows_the_map_at_75_and_100_percent():
     header, _, line = table.splitlines()
     assert 'mAP @75%' in header and 'AP_s' in header
     cells = [cell.strip() for cell in line.strip('|').split('|')]
-    assert cells[:3] == ['a', '30.0', '32.5']
+    assert cells[:4] == ['a', '30.0', '32.5', '+8 %']
+
+
+def test_only_detectors_still_gaining_5_percent_or_more_are_called_not_converged():
+    results = [result('configs/demo/rising.py', 30.0, 32.5), result('configs/demo/flat.py', 40.0, 41.0),
+               result('configs/demo/edge.py', 20.0, 21.0)]
+    warnings = convergence_warnings(results)
+    assert len(warnings) == 2
+    assert warnings[0].startswith('rising is not converged: its mAP rose +8 %') and '--epochs' in warnings[0]
+    assert warnings[1].startswith('edge is not converged')
+
+
+def test_last_quarter_gain_is_relative_and_unknown_without_a_validation_at_75_percent():
+    assert last_quarter_gain(40.0, 50.0) == 25.0
+    assert last_quarter_gain(None, 50.0) is None and last_quarter_gain(0.0, 5.0) is None
 
 
 def test_percent_metrics_keep_minus_one_for_missing_sizes():

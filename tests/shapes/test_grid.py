@@ -99,6 +99,7 @@ def test_a_cell_folder_without_a_config_record_is_refused(tmp_path):
 def test_outputs_table_csv_and_plot(tmp_path):
     rows = [row('s', 'ShuffleNetV1 0.5x g3', 192, 30.0, 20.0), row('s', 'ShuffleNetV1 0.5x g3', 384, 40.0, 60.0),
             row('m', 'MobileNetV1 0.25', 192, 25.0, 18.0), row('m', 'MobileNetV1 0.25', 384, 33.0, 55.0)]
+    rows[0]['map_torch_at_75'] = 24.0
     write_outputs(rows, tmp_path, 'Test CPU (x86_64), 1 thread')
     with (tmp_path / 'compare.csv').open() as handle:
         read = list(csv.DictReader(handle))
@@ -106,6 +107,7 @@ def test_outputs_table_csv_and_plot(tmp_path):
     assert {'backbone', 'scale', 'map_torch', 'map_onnx', 'gflops', 'ort_ms'} <= set(read[0])
     table = (tmp_path / 'compare.md').read_text()
     assert 'MobileNetV1 0.25' in table and 'Test CPU' in table and 'took 4.0 min together' in table
+    assert 'last-quarter gain' in table and '| 24.0 ' in table and '| +25 % ' in table
     assert (tmp_path / 'accuracy_vs_latency.png').read_bytes().startswith(b'\x89PNG')
 
 
