@@ -60,8 +60,8 @@ def check_exportable(detector: nn.Module) -> None:
     _require(not detector.with_neck, 'neck', type(getattr(detector, 'neck', None)).__name__,
              'the C4 layout without a neck')
     rpn, roi_head = detector.rpn_head, detector.roi_head
-    _require(type(rpn).__name__ == 'RPNHead' and rpn.num_convs == 1, 'RPN head', type(rpn).__name__,
-             "mmdet's RPNHead with one conv")
+    _require(type(rpn).__name__ in ('RPNHead', 'MixedPrecisionRPNHead') and rpn.num_convs == 1, 'RPN head',
+             type(rpn).__name__, "mmdet's RPNHead (or MixedPrecisionRPNHead) with one conv")
     _require(type(roi_head).__name__ == 'StandardRoIHead' and roi_head.with_shared_head, 'RoI head',
              type(roi_head).__name__, 'StandardRoIHead with a shared head')
     roi_layer = roi_head.bbox_roi_extractor.roi_layers[0]

@@ -5,6 +5,7 @@ from .classifier import ClassificationNet
 from .context_enhancement import ContextEnhancement
 from .light_head_rcnn import LightHeadRCNN
 from .light_rpn_head import LightRPNHead
+from .mixed_precision_rpn_head import MixedPrecisionRPNHead
 from .mobilenet_v1 import MobileNetV1
 from .ps_roi_align import PSRoIAlign
 from .roi_extractor import RegistryRoIExtractor
@@ -14,5 +15,5 @@ from .spatial_attention import SpatialAttention
 from .stage_head import BackboneStageHead
 
 __all__ = ['BackboneStageHead', 'C4FasterRCNN', 'ClassificationNet', 'ContextEnhancement', 'LightHeadRCNN',
-           'LightRPNHead', 'MobileNetV1', 'PSRoIAlign', 'RegistryRoIExtractor', 'SeparableRoIAlign', 'ShuffleNetV1',
-           'SpatialAttention']
+           'LightRPNHead', 'MixedPrecisionRPNHead', 'MobileNetV1', 'PSRoIAlign', 'RegistryRoIExtractor',
+           'SeparableRoIAlign', 'ShuffleNetV1', 'SpatialAttention']

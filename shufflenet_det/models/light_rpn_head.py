@@ -2,13 +2,14 @@
 
 import torch
 from mmcv.cnn import ConvModule
-from mmdet.models.dense_heads import RPNHead
 from mmdet.registry import MODELS
 from torch import nn
 
+from .mixed_precision_rpn_head import MixedPrecisionRPNHead
+
 
 @MODELS.register_module()
-class LightRPNHead(RPNHead):
+class LightRPNHead(MixedPrecisionRPNHead):
     """RPN head whose hidden layer is a 5x5 depthwise conv and a 1x1 conv to ``feat_channels`` (BN + ReLU each).
 
     The hidden features also drive the light-head detector's spatial attention, so the detector computes them

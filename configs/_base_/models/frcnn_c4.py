@@ -12,8 +12,10 @@ model = dict(
                            pad_size_divisor=32),
     backbone=dict(_delete_=True),
     # Channels and strides come from the backbone (the R50 base's numbers are cleared here).
-    # The RPN's 3x3 conv has 512 channels, as in the TF Object Detection API's MobileNet Faster R-CNN.
-    rpn_head=dict(in_channels=None, feat_channels=512, anchor_generator=dict(strides=None)),
+    # The RPN's 3x3 conv has 512 channels, as in the TF Object Detection API's MobileNet Faster R-CNN. mmdet's
+    # RPNHead, except that NMS gets float32 scores: its 12,000 training candidates broke mmcv's NMS under --amp.
+    rpn_head=dict(type='MixedPrecisionRPNHead', in_channels=None, feat_channels=512,
+                  anchor_generator=dict(strides=None)),
     roi_head=dict(
         shared_head=None,
         bbox_roi_extractor=dict(out_channels=None, featmap_strides=None),
