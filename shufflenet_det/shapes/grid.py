@@ -4,13 +4,14 @@ Every cell trains one detector config at one input scale with the same schedule,
 an exported ONNX model (``shufflenet_det.deploy.coco_eval``), counts its mult-adds and parameters and times the
 ONNX model with one ONNX Runtime thread. A finished cell's ``result.json`` is reused on a rerun, and an
 interrupted training resumes from its last checkpoint, so an interrupted grid continues where it stopped.
-Latency is measured last, for every cell in one pass, so that all latencies of a table come from one quiet
-stretch of one run (cells may be trained by several processes at once: ``--factors 1`` and ``--factors 2``
-into the same folder, then the whole grid, which reuses them and times them).
+Latency is measured last, for every cell in one pass with the models taking turns, so that all latencies of a
+table come from one stretch of one run and their ratios hold (cells may be trained by several processes at once:
+``--factors 1`` and ``--factors 2`` into the same folder, then the whole grid, which reuses them and times them).
 """
 
 import csv
 import json
+import statistics
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -24,7 +25,6 @@ from ..deploy.coco_eval import evaluate_onnx
 from ..deploy.images import read_image
 from ..deploy.machine import describe_machine
 from ..deploy.runner import Detector
-from ..deploy.timing import measure
 from ..engine.atomic_files import write_text
 from ..errors import ConfigError
 from ..export import export_detector
@@ -55,8 +55,9 @@ MODEL_NAME = 'model'  # each cell's export: model.onnx and its sidecar
 CSV_COLUMNS = ('detector', 'backbone', 'head', 'scale', 'map_torch', 'map_onnx', 'map_50', 'map_s', 'map_m', 'map_l',
                'map_torch_at_75', 'gflops', 'mparams', 'ort_ms', 'train_min', 'cell_min')
 LATENCY_IMAGES = 10
-LATENCY_WARMUP = 5
-LATENCY_RUNS = 30
+LATENCY_WARMUP = 5  # untimed runs of each model before its first block
+LATENCY_BLOCK = 5  # runs of one model in a row: the models take turns block by block
+LATENCY_BLOCKS = 12  # timed blocks of each model (60 runs)
 
 
 #: The ``--quick`` grid: the demo pair on a tiny dataset for a few iterations (checks the pipeline, not accuracy).
@@ -117,14 +118,29 @@ def cell_config(cell: Cell, data_root: Path, epochs: int | None) -> Config:
     return cfg
 
 
-def onnx_latency_ms(model_path: Path, image_dir: Path, ann: dict) -> float:
-    """Median ``session.run`` time (1 thread) over runs cycling through the first val images at the model's scale."""
-    detector = Detector(model_path, threads=1)
-    tensors = [detector.prepare(read_image(image_dir / record['file_name'])).tensor
-               for record in ann['images'][:LATENCY_IMAGES]]
-    turn = iter(range(10 ** 9))
-    stats = measure(lambda: detector.run_tensor(tensors[next(turn) % len(tensors)]), LATENCY_WARMUP, LATENCY_RUNS)
-    return stats.median_ms
+def interleaved_latency_ms(models: Sequence[Path], image_dir: Path, ann: dict) -> list[float]:
+    """Median ``session.run`` time (1 thread) of each model on the first val images, the models taking turns.
+
+    Each model runs :data:`LATENCY_BLOCK` times in a row, then the next one does, for :data:`LATENCY_BLOCKS`
+    rounds after its warm-up. A slow or fast stretch of the machine then falls on every model alike, so the
+    ratios between them hold. Timed one after the other, the same models' medians moved by up to a third from
+    one pass to the next on a 2-core machine, enough to rank a model at scale 192 slower than itself at 384.
+    """
+    detectors = [Detector(model, threads=1) for model in models]
+    inputs = [[detector.prepare(read_image(image_dir / record['file_name'])).tensor
+               for record in ann['images'][:LATENCY_IMAGES]] for detector in detectors]
+    for detector, tensors in zip(detectors, inputs, strict=True):
+        for run in range(LATENCY_WARMUP):
+            detector.run_tensor(tensors[run % len(tensors)])
+    samples: list[list[float]] = [[] for _ in detectors]
+    for block in range(LATENCY_BLOCKS):
+        for detector, tensors, model_samples in zip(detectors, inputs, samples, strict=True):
+            for run in range(block * LATENCY_BLOCK, (block + 1) * LATENCY_BLOCK):
+                tensor = tensors[run % len(tensors)]
+                start = time.perf_counter()
+                detector.run_tensor(tensor)
+                model_samples.append(1000 * (time.perf_counter() - start))
+    return [statistics.median(model_samples) for model_samples in samples]
 
 
 def claim_cell_folder(cell_dir: Path, cfg: Config) -> None:
@@ -193,12 +209,13 @@ def run_cell(cell: Cell, out_dir: Path, data_root: Path, epochs: int | None,
 
 
 def time_cells(cells: Sequence[Cell], rows: list[dict], out_dir: Path, data_root: Path) -> None:
-    """Set every row's ``ort_ms``: each cell's ONNX model timed at 1 thread, one after the other."""
-    val_dir = data_root / 'val'
+    """Set every row's ``ort_ms``: each cell's ONNX model timed at 1 thread, the models taking turns."""
     ann = json.loads((data_root / 'annotations' / 'instances_val.json').read_text())
-    print(f'timing {len(cells)} ONNX models, 1 ONNX Runtime thread each', flush=True)
-    for cell, row in zip(cells, rows, strict=True):
-        row['ort_ms'] = round(onnx_latency_ms(out_dir / cell.name / f'{MODEL_NAME}.onnx', val_dir, ann), 2)
+    print(f'timing {len(cells)} ONNX models, 1 ONNX Runtime thread each, taking turns', flush=True)
+    medians = interleaved_latency_ms([out_dir / cell.name / f'{MODEL_NAME}.onnx' for cell in cells],
+                                     data_root / 'val', ann)
+    for cell, row, median in zip(cells, rows, medians, strict=True):
+        row['ort_ms'] = round(median, 2)
         print(f'    {cell.name}: {row["ort_ms"]:.1f} ms', flush=True)
 
 
@@ -217,7 +234,8 @@ def write_outputs(rows: list[dict], out_dir: Path, machine: str) -> None:
          for row in rows])
     note = (f'Shapes val split, COCO mAP@[.5:.95] in %; scale = shorter input side; GFLOPs = mult-adds of a '
             f'scale x scale input with the test-time proposals; latency = median ONNX Runtime session.run over '
-            f'val images at 1 thread on {machine}; the cells took {sum(row["cell_min"] for row in rows):.1f} min '
+            f'val images at 1 thread, the models taking turns, on {machine}; the cells took '
+            f'{sum(row["cell_min"] for row in rows):.1f} min '
             'together (each: training, evaluation, export and ONNX evaluation; the timing pass not included). '
             'mAP @75% is the PyTorch mAP at 75 % of the schedule; a cell whose mAP rose by '
             f'{CONVERGED_GAIN_PERCENT:.0f} % or more since then is not converged.')
