@@ -11,7 +11,6 @@ table come from one stretch of one run and their ratios hold (cells may be train
 
 import csv
 import json
-import statistics
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from ..deploy.coco_eval import evaluate_onnx
 from ..deploy.images import read_image
 from ..deploy.machine import describe_machine
 from ..deploy.runner import Detector
+from ..deploy.timing import LatencyStats, measure
 from ..engine.atomic_files import write_text
 from ..errors import ConfigError
 from ..export import export_detector
@@ -121,26 +121,28 @@ def cell_config(cell: Cell, data_root: Path, epochs: int | None) -> Config:
 def interleaved_latency_ms(models: Sequence[Path], image_dir: Path, ann: dict) -> list[float]:
     """Median ``session.run`` time (1 thread) of each model on the first val images, the models taking turns.
 
-    Each model runs :data:`LATENCY_BLOCK` times in a row, then the next one does, for :data:`LATENCY_BLOCKS`
-    rounds after its warm-up. A slow or fast stretch of the machine then falls on every model alike, so the
-    ratios between them hold. Timed one after the other, the same models' medians moved by up to a third from
-    one pass to the next on a 2-core machine, enough to rank a model at scale 192 slower than itself at 384.
+    Each model runs :data:`LATENCY_BLOCK` times in a row (after :data:`LATENCY_WARMUP` untimed runs in its first
+    turn), then the next one does, for :data:`LATENCY_BLOCKS` rounds. A slow or fast stretch of the machine then
+    falls on every model alike, so the ratios between them hold. Timed one after the other, the same models'
+    medians moved by up to a third from one pass to the next on a 2-core machine, enough to rank a model at scale
+    192 slower than itself at 384.
     """
     detectors = [Detector(model, threads=1) for model in models]
-    inputs = [[detector.prepare(read_image(image_dir / record['file_name'])).tensor
-               for record in ann['images'][:LATENCY_IMAGES]] for detector in detectors]
-    for detector, tensors in zip(detectors, inputs, strict=True):
-        for run in range(LATENCY_WARMUP):
-            detector.run_tensor(tensors[run % len(tensors)])
+    runs = [cycling_runs(detector, [detector.prepare(read_image(image_dir / record['file_name'])).tensor
+                                    for record in ann['images'][:LATENCY_IMAGES]])
+            for detector in detectors]
     samples: list[list[float]] = [[] for _ in detectors]
     for block in range(LATENCY_BLOCKS):
-        for detector, tensors, model_samples in zip(detectors, inputs, samples, strict=True):
-            for run in range(block * LATENCY_BLOCK, (block + 1) * LATENCY_BLOCK):
-                tensor = tensors[run % len(tensors)]
-                start = time.perf_counter()
-                detector.run_tensor(tensor)
-                model_samples.append(1000 * (time.perf_counter() - start))
-    return [statistics.median(model_samples) for model_samples in samples]
+        for run, model_samples in zip(runs, samples, strict=True):
+            stats = measure(run, LATENCY_WARMUP if block == 0 else 0, LATENCY_BLOCK)
+            model_samples.extend(stats.samples_ms)
+    return [LatencyStats.from_samples(model_samples).median_ms for model_samples in samples]
+
+
+def cycling_runs(detector: Detector, tensors: list) -> Callable[[], object]:
+    """One inference per call, on the next of ``tensors`` each time (the first again after the last)."""
+    turn = iter(range(10 ** 9))
+    return lambda: detector.run_tensor(tensors[next(turn) % len(tensors)])
 
 
 def claim_cell_folder(cell_dir: Path, cfg: Config) -> None:
