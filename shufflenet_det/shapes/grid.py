@@ -10,6 +10,7 @@ table come from one stretch of one run and their ratios hold (cells may be train
 """
 
 import csv
+import itertools
 import json
 import time
 from collections.abc import Callable, Sequence
@@ -141,8 +142,8 @@ def interleaved_latency_ms(models: Sequence[Path], image_dir: Path, ann: dict) -
 
 def cycling_runs(detector: Detector, tensors: list) -> Callable[[], object]:
     """One inference per call, on the next of ``tensors`` each time (the first again after the last)."""
-    turn = iter(range(10 ** 9))
-    return lambda: detector.run_tensor(tensors[next(turn) % len(tensors)])
+    turns = itertools.cycle(tensors)
+    return lambda: detector.run_tensor(next(turns))
 
 
 def claim_cell_folder(cell_dir: Path, cfg: Config) -> None:
