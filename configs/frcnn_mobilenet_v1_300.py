@@ -1,7 +1,7 @@
 # Faster R-CNN (C4) with 1.0 MobileNet v1 on COCO at input scale 300 (shorter side 300, longer side at most 500), from
-# timm's ImageNet weights as in the paper. MobileNets paper Table 13: 16.4 / 19.8 mAP at 300 / 600 (ShuffleNet paper:
-# 14.9 / 19.3). conv11 (stride 16, 512 channels) feeds the RPN and RoIAlign; conv12-13 (1024) run on every RoI.
-# Convert the downloaded weights first (docs/reproduce.md): python tools/convert_checkpoint.py timm <file>.
+# timm's ImageNet weights as in the paper. Published mAP: docs/results.md. conv11 (stride 16, 512 channels) feeds the
+# RPN and RoIAlign; conv12-13 (1024) run on every RoI. Convert the downloaded weights first (docs/reproduce.md): python
+# tools/convert_checkpoint.py timm <file>.
 _base_ = [
     './_base_/models/frcnn_c4.py', './_base_/pretrained/timm.py',
     './_base_/datasets/coco_300.py', './_base_/schedules/coco_2x.py', './_base_/default_runtime.py'

@@ -11,8 +11,8 @@ from mmengine.runner import Runner
 
 import shufflenet_det.datasets  # noqa: F401  (registers datasets and transforms)
 import shufflenet_det.models  # noqa: F401  (registers backbones and heads)
+from shufflenet_det.cli.run_setup import adapt_to_cpu
 from shufflenet_det.datasets import generate_dataset
-from shufflenet_det.runtime import adapt_to_cpu
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -174,7 +174,7 @@ np.save(sys.argv[2], read_image(sys.argv[1]))
   cp "$ARM_ROOT$guest_work/aarch64.json" "$ARM_ROOT$guest_work/aarch64.png" "$OUT/"
 
   step "comparing detections: x86 vs aarch64"
-  "$PYTHON" -m shufflenet_det.deploy.compare "$OUT/x86.json" "$OUT/aarch64.json"
+  "$PYTHON" -m shufflenet_det.deploy.compare_runs "$OUT/x86.json" "$OUT/aarch64.json"
 }
 
 main "$@"

@@ -2,7 +2,7 @@
 
 Prints a Markdown table naming the device: per config and AMP setting, the median step time at the given
 batch per device, images/s, peak GPU memory, and the estimated hours of the 24-epoch schedule on 8 such devices.
-Synthetic COCO-sized images; random weights (see shufflenet_det/benchmark/training.py for the method).
+Synthetic COCO-sized images; random weights (see shufflenet_det/benchmark/train_throughput.py for the method).
 
 Examples:
     python tools/benchmark_train.py                                    # every config, AMP off and on, GPU
@@ -15,7 +15,7 @@ from pathlib import Path
 import torch
 from mmengine.config import DictAction
 
-from shufflenet_det.benchmark.training import SCHEDULE_GPUS, discover_configs, format_table, measure_configs
+from shufflenet_det.benchmark.train_throughput import SCHEDULE_GPUS, discover_configs, format_table, measure_configs
 
 ROOT = Path(__file__).resolve().parents[1]
 AMP_MODES = {'both': (False, True), 'off': (False, ), 'on': (True, )}

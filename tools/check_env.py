@@ -10,7 +10,7 @@ Examples:
 import argparse
 import sys
 
-from shufflenet_det.environment import format_report, run_checks
+from shufflenet_det.cli.doctor import format_report, run_checks
 
 
 def main() -> None:

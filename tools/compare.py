@@ -20,7 +20,7 @@ Examples:
 import argparse
 from pathlib import Path
 
-from shufflenet_det.runtime import reported_errors
+from shufflenet_det.cli.run_setup import reported_errors
 from shufflenet_det.shapes.grid import (
     DEFAULT_CONFIGS,
     GRID_EPOCHS,

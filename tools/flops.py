@@ -9,7 +9,7 @@ Examples:
 
 import argparse
 
-from shufflenet_det.complexity_report import complexity_tables
+from shufflenet_det.complexity.report import complexity_tables
 
 
 def parse_args() -> argparse.Namespace:

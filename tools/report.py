@@ -14,7 +14,7 @@ Example:
 import argparse
 from pathlib import Path
 
-from shufflenet_det.table7 import report
+from shufflenet_det.results.table7 import report
 
 
 def main() -> None:

@@ -16,7 +16,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from shufflenet_det.benchmark.zoo import DETECTOR_SCALES, MODELS, TABLE8_SIZES
+from shufflenet_det.benchmark.zoo import MODELS, TABLE8_SIZES
+from shufflenet_det.core.project_configs import SCALES
 from shufflenet_det.deploy.arguments import parse_size
 
 QUICK_MODELS = ['shufflenet-0.5x', 'shufflenet-1x', 'mobilenet-1.0', 'alexnet', 'frcnn-shufflenet-1x']
@@ -41,7 +42,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                              f'choose from {", ".join(keys)}')
     parser.add_argument('--sizes', nargs='+', type=classifier_size, metavar='HxW',
                         help='classifier inputs (default: 224x224 480x640 720x1280, the paper\'s Table 8)')
-    parser.add_argument('--scales', nargs='+', type=int, choices=DETECTOR_SCALES,
+    parser.add_argument('--scales', nargs='+', type=int, choices=SCALES,
                         help='detector input scales, the shorter image side (default: 300 600)')
     parser.add_argument('--runtimes', nargs='+', choices=['torch', 'onnx'], default=['torch', 'onnx'],
                         help='PyTorch eager and/or the exported model in ONNX Runtime (default: both)')
@@ -69,7 +70,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         parser.error('--runs must be at least 1 and --warmup at least 0')
     args.models = args.models or (QUICK_MODELS if args.quick else keys)
     args.sizes = args.sizes or (QUICK_SIZES if args.quick else list(TABLE8_SIZES))
-    args.scales = args.scales or (QUICK_SCALES if args.quick else list(DETECTOR_SCALES))
+    args.scales = args.scales or (QUICK_SCALES if args.quick else list(SCALES))
     if args.breakdown:
         from shufflenet_det.benchmark.breakdown.run import breakdown_setting
 

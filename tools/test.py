@@ -10,7 +10,7 @@ import os
 from mmengine.config import DictAction
 
 from shufflenet_det.checkpoints import load_weights
-from shufflenet_det.runtime import (
+from shufflenet_det.cli.run_setup import (
     adapt_to_cpu,
     build_runner,
     close_distributed,

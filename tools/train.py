@@ -11,9 +11,8 @@ import os
 
 from mmengine.config import DictAction
 
-from shufflenet_det.engine import configure_resume
-from shufflenet_det.imagenet_init import require_pretrained_files
-from shufflenet_det.runtime import (
+from shufflenet_det.checkpoints.imagenet_init import require_pretrained_files
+from shufflenet_det.cli.run_setup import (
     adapt_to_cpu,
     build_runner,
     close_distributed,
@@ -21,6 +20,7 @@ from shufflenet_det.runtime import (
     load_run_config,
     reported_errors,
 )
+from shufflenet_det.engine import configure_resume
 
 
 def parse_args() -> argparse.Namespace:

@@ -18,10 +18,8 @@ model = dict(
                                 roi_layer=dict(_delete_=True, type='SeparableRoIAlign', output_size=7,
                                                sampling_ratio=2)),
         bbox_head=dict(roi_feat_size=4, num_classes=5)),
-    # 16 sampled RoIs per image, half of them positive. With MMDetection's quarter the box head saw few
-    # objects per image and learnt far slower (MobileNet 0.25 at mid-schedule: mAP 15.5 with half, 10.0 with
-    # a quarter). 16 rather than 32 RoIs: the per-RoI stage is most of a ShuffleNet step, and the time saved
-    # buys more epochs (ShuffleNet after 8 epochs: 39.7 mAP with 16, 43.8 with 32, in 70 % of the time).
+    # 16 sampled RoIs per image, half of them positive: with MMDetection's quarter the box head sees few objects
+    # and learns far slower, and the per-RoI stage is most of a step (measurements: docs/demo.md).
     train_cfg=dict(
         rpn=dict(sampler=dict(num=128)),
         rpn_proposal=dict(nms_pre=1000, max_per_img=200),

@@ -8,13 +8,14 @@ import torch
 import torchvision
 from torch import nn
 
-from .. import reference
-from ..complexity import classifier_complexity
+from ..complexity.mult_adds import classifier_complexity
+from ..core import paper_numbers
 from ..deploy.spec import OPSET
+from ..models import ClassificationNet
+from .case import Case, Setting, register_case_builder
 from .rows import ModelKind
-from .zoo import Case
 
-#: torchvision's builders of the reference classifiers, by their name in :mod:`shufflenet_det.reference`
+#: torchvision's builders of the reference classifiers, by their name in :mod:`shufflenet_det.core.paper_numbers`
 #: (GoogLeNet without the auxiliary classifiers, which only training uses).
 TORCHVISION_CLASSIFIERS = {
     'AlexNet': torchvision.models.alexnet,
@@ -30,17 +31,14 @@ def build_classifier(name: str) -> nn.Module:
     Weights are random: latency does not depend on their values.
 
     Raises:
-        KeyError: If ``name`` is neither a backbone of :mod:`shufflenet_det.reference` nor a torchvision one.
+        KeyError: If ``name`` is neither a backbone of :mod:`shufflenet_det.core.paper_numbers` nor a torchvision one.
     """
     if name in TORCHVISION_CLASSIFIERS:
         return TORCHVISION_CLASSIFIERS[name](weights=None).eval()
-    if name not in reference.CLASSIFIER_BACKBONES:
-        known = [*TORCHVISION_CLASSIFIERS, *reference.CLASSIFIER_BACKBONES]
+    if name not in paper_numbers.CLASSIFIER_BACKBONES:
+        known = [*TORCHVISION_CLASSIFIERS, *paper_numbers.CLASSIFIER_BACKBONES]
         raise KeyError(f'unknown classifier {name!r}; known: {", ".join(known)}')
-    import shufflenet_det.models  # noqa: F401  (registers the backbones)
-    from shufflenet_det.models import ClassificationNet
-
-    return ClassificationNet(reference.CLASSIFIER_BACKBONES[name]).eval()
+    return ClassificationNet(paper_numbers.CLASSIFIER_BACKBONES[name]).eval()
 
 
 def pooling_matrix(in_size: int, out_size: int) -> torch.Tensor:
@@ -103,8 +101,10 @@ def export_classifier(model: nn.Module, example: torch.Tensor, path: Path) -> Pa
     return path
 
 
-def classifier_case(key: str, name: str, height: int, width: int) -> Case:
-    """A classifier at ``height`` x ``width`` with a random ImageNet-normalised input."""
+@register_case_builder(ModelKind.CLASSIFIER.value)
+def classifier_case(setting: Setting) -> Case:
+    """A classifier at the setting's size with a random ImageNet-normalised input."""
+    key, name, (height, width) = setting.model.key, setting.model.name, setting.size
     torch.manual_seed(0)
     model = build_classifier(name)
     image = torch.randn(1, 3, height, width)

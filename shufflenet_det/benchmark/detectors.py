@@ -15,10 +15,13 @@ import torch
 from mmengine.structures import InstanceData
 from torch import nn
 
-from ..complexity import detector_complexity
-from ..project_configs import config_for
+from ..complexity.mult_adds import detector_complexity
+from ..core.project_configs import config_for
+from ..export import prepare_export
+from ..export.sample_inputs import sample_images, to_model_input
+from ..export.verify import mmdet_predict
+from .case import Case, Setting, register_case_builder
 from .rows import ModelKind
-from .zoo import Case
 
 
 def count_rois(roi_extractor: nn.Module, run: callable) -> int:
@@ -38,20 +41,14 @@ def padded_size(height: int, width: int, divisor: int) -> tuple[int, int]:
     return -(-height // divisor) * divisor, -(-width // divisor) * divisor
 
 
-def detector_case(key: str, name: str, config: str, scale: int) -> Case:
-    """A two-stage detector at ``scale`` on a 4:3 image of the built-in shapes data.
+@register_case_builder(ModelKind.DETECTOR.value)
+def detector_case(setting: Setting) -> Case:
+    """A two-stage detector at the setting's scale on a 4:3 image of the built-in shapes data.
 
-    Args:
-        key: Command-line name of the model.
-        name: Display name of the model.
-        config: The project's config below ``configs/`` without scale suffix (``frcnn_shufflenet_2x``,
-            ``lighthead/frcnn_lh_mobilenet_v1``) or an ``mmdet::`` config.
-        scale: Shorter image side.
+    The model's config is the project's config below ``configs/`` without scale suffix (``frcnn_shufflenet_2x``,
+    ``lighthead/frcnn_lh_mobilenet_v1``) or an ``mmdet::`` config.
     """
-    from ..export import prepare_export
-    from ..export.exporter import sample_images, to_model_input
-    from ..export.verify import mmdet_predict
-
+    key, name, config, scale = setting.model.key, setting.model.name, setting.model.config, setting.scale
     config = config if config.startswith('mmdet::') else config_for(config, scale)
     torch.manual_seed(0)
     prepared = prepare_export(config, None, scale)
@@ -74,4 +71,4 @@ def detector_case(key: str, name: str, config: str, scale: int) -> Case:
                 model=detector, torch_run=run, export_onnx=export,
                 onnx_feed={'image': to_model_input(image_bgr).numpy()}, mult_adds=complexity.mult_adds,
                 params=complexity.params, rois=rois, planned_rois=int(prepared.cfg.model.test_cfg.rpn.max_per_img),
-                detections=detections)
+                detections=detections, notes=[setting.model.note] if setting.model.note else [])

@@ -11,11 +11,12 @@ import torch
 import torchvision
 from torch import nn
 
-from ..complexity import count_params, measure
+from ..complexity.mult_adds import count_mult_adds, count_params
+from ..core.project_configs import input_scale_for
 from ..deploy.spec import OPSET
-from ..project_configs import input_scale_for
+from ..export.sample_inputs import sample_images
+from .case import Case, Setting, register_case_builder
 from .rows import ModelKind
-from .zoo import Case
 
 #: torchvision builder of each peer, by the peer's command-line key.
 PEER_BUILDERS = {
@@ -47,10 +48,10 @@ def count_peer_rois(model: nn.Module, run: callable) -> int:
     return sum(seen)
 
 
-def peer_case(key: str, name: str, scale: int) -> Case:
-    """The peer ``key`` at ``scale`` on the same 4:3 image as the project's detectors."""
-    from ..export.exporter import sample_images
-
+@register_case_builder('torchvision')
+def peer_case(setting: Setting) -> Case:
+    """A torchvision detector at the setting's scale on the same 4:3 image as the project's detectors."""
+    key, name, scale = setting.model.key, setting.model.name, setting.scale
     input_scale = input_scale_for(scale)
     torch.manual_seed(0)
     model = build_peer(key, scale, input_scale.max_size)
@@ -72,7 +73,7 @@ def peer_case(key: str, name: str, scale: int) -> Case:
     with torch.inference_mode():
         rois = count_peer_rois(model, run)
         detections = len(run()[0]['boxes'])
-        mult_adds = measure(model, run)
+        mult_adds = count_mult_adds(model, run)
     planned = model.rpn._post_nms_top_n['testing']
     return Case(key=key, name=name, kind=ModelKind.DETECTOR, height=height, width=width, scale=scale, model=model,
                 torch_run=run, export_onnx=export, onnx_feed={'image': image.numpy()}, mult_adds=mult_adds,

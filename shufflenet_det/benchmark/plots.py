@@ -7,7 +7,7 @@ import matplotlib
 matplotlib.use('Agg')
 import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
 
-from .. import reference  # noqa: E402
+from ..core import paper_numbers  # noqa: E402
 from ..deploy.machine import Machine  # noqa: E402
 from .rows import ModelKind, Row, Runtime  # noqa: E402
 
@@ -41,11 +41,11 @@ def plot_latency_vs_resolution(rows: list[Row], machine: Machine, path: Path) ->
                     line, = axis.plot(*zip(*series, strict=True), color=colours.get(model), **style,
                                       label=f'{model}, {runtime.display_name}')
                     colours[model] = line.get_color()
-            paper = reference.TABLE8_LATENCY_MS.get(model) if kind == ModelKind.CLASSIFIER else None
+            paper = paper_numbers.TABLE8_LATENCY_MS.get(model) if kind == ModelKind.CLASSIFIER else None
             if paper:
                 points = sorted((h * w / 1e6, ms) for (h, w), ms in paper.items())
                 axis.plot(*zip(*points, strict=True), color=colours.get(model), alpha=0.35, marker='x',
-                          linestyle=':', label=f'{model}, {reference.TABLE8_DEVICE}')
+                          linestyle=':', label=f'{model}, {paper_numbers.TABLE8_DEVICE}')
         axis.set_xscale('log')
         axis.set_yscale('log')
         axis.set_xlabel('input megapixels (H x W / 1e6)')

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from .. import reference
+from ..core import paper_numbers
 from .rows import ModelKind, Row
 
 #: A measured ratio "holds" when it is within this fraction of the paper's measured ratio.
@@ -26,13 +26,13 @@ class RatioClaim:
     def paper_measured(self, input_label: str) -> float | None:
         """The paper's Table 8 latency ratio at ``input_label`` (``HxW``), if it lists both models there."""
         size = tuple(int(side) for side in input_label.split('x'))
-        fast = reference.TABLE8_LATENCY_MS.get(self.fast, {}).get(size)
-        slow = reference.TABLE8_LATENCY_MS.get(self.slow, {}).get(size)
+        fast = paper_numbers.TABLE8_LATENCY_MS.get(self.fast, {}).get(size)
+        slow = paper_numbers.TABLE8_LATENCY_MS.get(self.slow, {}).get(size)
         return slow / fast if fast and slow else None
 
     def paper_theoretical(self) -> float | None:
         """The paper's mult-adds ratio (Table 8), if it lists both models."""
-        fast, slow = reference.TABLE8_MFLOPS.get(self.fast), reference.TABLE8_MFLOPS.get(self.slow)
+        fast, slow = paper_numbers.TABLE8_MFLOPS.get(self.fast), paper_numbers.TABLE8_MFLOPS.get(self.slow)
         return slow / fast if fast and slow else None
 
 

@@ -4,9 +4,9 @@ import csv
 import json
 from pathlib import Path
 
-from .. import reference
+from ..core import paper_numbers
+from ..core.markdown import markdown_table
 from ..deploy.machine import Machine
-from ..table import markdown_table
 from .ratios import DEFAULT_TOLERANCE, RatioResult, compare_ratios
 from .rows import ModelKind, Row, Runtime
 
@@ -56,15 +56,15 @@ def classifier_table(rows: list[Row], runtimes: list[str], machine: Machine) -> 
     for (model, input_label), measured in by_runtime([r for r in rows if r.kind == ModelKind.CLASSIFIER]).items():
         first = next(iter(measured.values()))
         size = tuple(int(side) for side in input_label.split('x'))
-        paper_ms = reference.TABLE8_LATENCY_MS.get(model, {}).get(size)
-        paper_mflops = reference.TABLE8_MFLOPS.get(model) if size == (224, 224) else None
+        paper_ms = paper_numbers.TABLE8_LATENCY_MS.get(model, {}).get(size)
+        paper_mflops = paper_numbers.TABLE8_MFLOPS.get(model) if size == (224, 224) else None
         table_rows.append([model, input_label, first.gflops * 1e3 or None,
                            paper_mflops, first.mparams or None]
                           + [latency_cell(measured.get(runtime)) for runtime in runtimes]
                           + [paper_ms, '; '.join(sorted({r.note for r in measured.values() if r.note})) or None])
     headers = (['model', 'input', 'MFLOPs (ours)', 'MFLOPs (paper)', 'Mparams']
                + [runtime_header(runtime, machine) for runtime in runtimes]
-               + [f'ms, {reference.TABLE8_DEVICE}', 'note'])
+               + [f'ms, {paper_numbers.TABLE8_DEVICE}', 'note'])
     return markdown_table(headers, table_rows)
 
 
@@ -110,7 +110,7 @@ def sweep_markdown(rows: list[Row], runtimes: list[str], machine: Machine, warmu
     """The whole report: machine, settings, classifier table, detector table, ratio table."""
     arm_note = ('' if machine.is_arm else
                 f' Our figures come from this {machine.architecture} machine, not from an ARM device; only the '
-                f'columns marked "{reference.TABLE8_DEVICE}" are ARM figures, copied from the paper.')
+                f'columns marked "{paper_numbers.TABLE8_DEVICE}" are ARM figures, copied from the paper.')
     parts = [
         '# Latency sweep',
         machine.markdown(),

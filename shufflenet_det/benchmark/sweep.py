@@ -9,14 +9,18 @@ from dataclasses import replace
 from pathlib import Path
 
 import torch
+from mmengine.logging import MMLogger
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from ..deploy.detector import make_session
 from ..deploy.machine import Machine, describe_machine
-from ..deploy.runner import make_session
-from ..deploy.timing import LatencyStats, measure
+from ..deploy.timing import LatencyStats, time_runs
 from .breakdown.onnx_profile import profile_session, roi_count
+from .builders import build_case
+from .case import Case, Setting
+from .plots import plot_latency_vs_mult_adds, plot_latency_vs_resolution
+from .report import sweep_markdown, write_csv, write_machine
 from .rows import ModelKind, Row, Runtime
-from .zoo import Case, Setting, build_case
 
 #: Packages whose versions decide the speed of a sweep.
 SWEEP_PACKAGES = ('torch', 'torchvision', 'onnx', 'mmcv', 'mmdet')
@@ -31,8 +35,6 @@ def sweep_machine(threads: int) -> Machine:
 @contextmanager
 def quiet_build() -> Iterator[None]:
     """Silence MMEngine's weight-initialisation log and the exporters' tracer warnings inside the block."""
-    from mmengine.logging import MMLogger
-
     logger = MMLogger.get_current_instance()
     level = logger.level
     logger.setLevel(logging.ERROR)
@@ -68,7 +70,7 @@ def make_row(case: Case, runtime: Runtime, threads: int, latency: LatencyStats |
 def measure_torch(case: Case, threads: int, warmup: int, runs: int, advance: Callable) -> Row:
     """Time the PyTorch call of ``case``."""
     with torch.inference_mode():
-        latency = measure(case.torch_run, warmup, runs, advance)
+        latency = time_runs(case.torch_run, warmup, runs, advance)
     return make_row(case, Runtime.TORCH, threads, latency, case.rois, case.detections,
                     case_notes(case, case.rois, case.detections))
 
@@ -82,7 +84,7 @@ def measure_onnx(case: Case, threads: int, warmup: int, runs: int, onnx_dir: Pat
     def run() -> list:
         return session.run(None, case.onnx_feed)
 
-    latency = measure(run, warmup, runs, advance)
+    latency = time_runs(run, warmup, runs, advance)
     rois = detections = None
     notes = []
     if case.kind == ModelKind.DETECTOR:
@@ -181,9 +183,6 @@ def sweep_and_report(settings: list[Setting], runtimes: list[str], threads: int,
     Returns:
         The written files; the Markdown report is also printed.
     """
-    from .plots import plot_latency_vs_mult_adds, plot_latency_vs_resolution
-    from .report import sweep_markdown, write_csv, write_machine
-
     machine = sweep_machine(threads)
     print(machine.markdown(), flush=True)
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 import torch
 
-from ..errors import ShufflenetDetError
+from ..core.errors import ShufflenetDetError
 
 #: Keys listed per category in an error message; the rest are counted.
 LISTED_KEYS = 12

@@ -15,7 +15,7 @@ import numpy as np
 import torch
 from mmengine.logging.history_buffer import HistoryBuffer
 
-from ..errors import CheckpointFileError
+from ..core.errors import CheckpointFileError
 
 #: Containers the published files wrap their tensors in (Megvii and MMEngine: ``state_dict``).
 WRAPPER_KEYS = ('state_dict', 'model')

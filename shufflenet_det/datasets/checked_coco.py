@@ -22,7 +22,7 @@ from mmdet.registry import DATASETS, TRANSFORMS
 from mmengine.fileio import get_local_path
 from mmengine.logging import print_log
 
-from ..errors import DatasetError
+from ..core.errors import DatasetError
 
 # Keys every entry needs: pycocotools indexes by the ids, MMDetection reads bbox and area, COCOeval iscrowd.
 REQUIRED_KEYS = {

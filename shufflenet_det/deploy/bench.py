@@ -20,11 +20,11 @@ import numpy as np
 
 from .arguments import non_negative_int, parse_size, positive_int
 from .detections import Detections
+from .detector import Detector, PreparedImage
 from .draw import draw_detections
 from .images import check_png_path, read_image, write_png
 from .machine import Machine, describe_machine
-from .runner import Detector, PreparedImage
-from .timing import LatencyStats, measure, print_progress
+from .timing import LatencyStats, print_progress, time_runs
 
 #: Format of the ``--json`` result (2: the machine's package versions under ``versions``).
 RESULT_FORMAT = 'shufflenet-det-bench/2'
@@ -123,7 +123,7 @@ def run_bench(args: argparse.Namespace) -> dict:
     prepared = detector.prepare(image)
     print(f'timing {args.warmup} warm-up + {args.runs} runs at {prepared.input_size[0]}x{prepared.input_size[1]}, '
           f'{args.threads} thread(s)', file=sys.stderr)
-    stats = measure(lambda: detector.run_tensor(prepared.tensor), args.warmup, args.runs, print_progress(args.warmup))
+    stats = time_runs(lambda: detector.run_tensor(prepared.tensor), args.warmup, args.runs, print_progress(args.warmup))
     detections = prepared.to_original(detector.run_tensor(prepared.tensor))
     machine = describe_machine(args.threads, emulated=args.emulated)
     result = bench_result(detector, prepared, detections, stats, args.image, load_s, machine)

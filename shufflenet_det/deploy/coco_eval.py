@@ -15,16 +15,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
+from ..core.errors import DatasetError
 from .detections import Detections
+from .detector import Detector
 from .images import read_image
-from .runner import Detector
 
 #: MMDetection's CocoMetric names of the first six COCOeval.stats entries.
 METRIC_KEYS = ('bbox_mAP', 'bbox_mAP_50', 'bbox_mAP_75', 'bbox_mAP_s', 'bbox_mAP_m', 'bbox_mAP_l')
-
-
-class DatasetError(ValueError):
-    """The annotation file or image folder does not fit the model or is not a COCO detection dataset."""
 
 
 def category_ids_by_label(model_classes: tuple[str, ...], coco_categories: list[dict]) -> list[int]:

@@ -17,9 +17,9 @@ import sys
 import time
 from pathlib import Path
 
+from ..core.errors import ShufflenetDetError
 from .arguments import positive_int
-from .coco_eval import DatasetError, evaluate_onnx, text_progress
-from .spec import SidecarError
+from .coco_eval import evaluate_onnx, text_progress
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -42,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     start = time.perf_counter()
     try:
         metrics, summary = evaluate_onnx(args.model, args.ann, args.images, args.threads, text_progress())
-    except (FileNotFoundError, DatasetError, SidecarError) as error:
+    except (FileNotFoundError, ShufflenetDetError) as error:
         print(f'error: {error}', file=sys.stderr)
         return 1
     seconds = time.perf_counter() - start

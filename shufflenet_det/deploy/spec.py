@@ -8,6 +8,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..core.errors import ShufflenetDetError
 from .preprocess import InputScale
 
 SIDECAR_FORMAT = 'shufflenet-det-onnx/1'
@@ -23,7 +24,7 @@ REQUIRED_KEYS = ('format', 'classes', 'scale', 'max_size', 'input', 'score_thres
                  'num_proposals')
 
 
-class SidecarError(ValueError):
+class SidecarError(ShufflenetDetError, ValueError):
     """The sidecar is missing, unreadable, or does not describe the model next to it."""
 
 

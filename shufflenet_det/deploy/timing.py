@@ -66,7 +66,7 @@ def percentile(ordered: list[float], percent: float) -> float:
     return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
 
 
-def measure(run: Callable[[], object], warmup: int, runs: int, on_run: RunCallback | None = None) -> LatencyStats:
+def time_runs(run: Callable[[], object], warmup: int, runs: int, on_run: RunCallback | None = None) -> LatencyStats:
     """Call ``run`` ``warmup`` times untimed, then ``runs`` times timed one by one.
 
     Args:

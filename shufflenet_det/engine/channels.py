@@ -6,7 +6,7 @@ from contextlib import contextmanager
 import torch
 from torch import nn
 
-from ..errors import ConfigError
+from ..core.errors import ConfigError
 
 #: Side of the probe image: large enough for stride-32 outputs, small enough to cost nothing.
 PROBE_SIZE = 64

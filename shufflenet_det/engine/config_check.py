@@ -11,8 +11,8 @@ from mmdet import registry
 from mmengine.config import Config
 from mmengine.runner import Runner
 
-from ..errors import ConfigError
-from ..project_configs import config_nodes
+from ..core.errors import ConfigError
+from ..core.project_configs import config_nodes
 
 #: Top-level keys MMEngine's runner and the tools read (everything else is a variable of the config file).
 RUNNER_KEYS = frozenset(inspect.signature(Runner.__init__).parameters) - {'self', 'cfg'} | {

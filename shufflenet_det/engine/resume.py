@@ -8,7 +8,7 @@ from mmengine.config import Config
 from mmengine.logging import print_log
 
 from ..checkpoints.loading import read_checkpoint
-from ..errors import CheckpointFileError
+from ..core.errors import CheckpointFileError
 
 #: What MMEngine's ``Runner.resume`` reads from a checkpoint.
 TRAINING_STATE_KEYS = ('meta', 'state_dict', 'message_hub')

@@ -5,8 +5,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import mmcv
-import numpy as np
 import onnx
 import torch
 from mmdet.registry import DATASETS, MODELS
@@ -14,14 +12,17 @@ from mmdet.utils import register_all_modules
 from mmengine.config import Config
 
 from ..checkpoints import load_weights
+from ..checkpoints.imagenet_init import without_pretrained
+from ..core.project_configs import config_scale, export_name, input_scale_for, load_config
 from ..deploy.preprocess import InputScale
 from ..deploy.spec import INPUT_NAME, OPSET, OUTPUT_NAMES, ModelSpec, write_spec
 from ..engine import check_arguments, check_detector_channels
-from ..imagenet_init import without_pretrained
-from ..project_configs import config_scale, export_name, input_scale_for, load_config
-from .detector_graph import ExportableFasterRCNN, TwoStageGraph
+from ..models import LightHeadRCNN
+from .c4_graph import ExportableC4FasterRCNN
+from .graph_base import TwoStageGraph
 from .light_head_graph import ExportableLightHeadRCNN
 from .random_weights import spread_random_detector
+from .sample_inputs import sample_images, to_model_input
 from .standard_ops import check_standard_ops
 
 
@@ -39,7 +40,6 @@ def load_detector(config: str | Path | Config, checkpoint: str | None) -> tuple[
     if not isinstance(config, Config):
         config = load_config(config)
     register_all_modules()
-    import shufflenet_det.models  # noqa: F401  (registers the backbones and heads)
 
     check_arguments(config)
     if checkpoint is None:
@@ -61,28 +61,6 @@ def class_names(config: Config) -> list[str]:
     dataset = config.test_dataloader.dataset
     metainfo = dataset.get('metainfo') or DATASETS.get(dataset.type).METAINFO
     return list(metainfo['classes'])
-
-
-def resize_to_scale(image_bgr: np.ndarray, input_scale: InputScale) -> np.ndarray:
-    """Resize keeping the aspect ratio as MMDetection's test ``Resize`` does (cv2 bilinear)."""
-    return mmcv.imrescale(image_bgr, (input_scale.max_size, input_scale.scale), interpolation='bilinear')
-
-
-def to_model_input(image_bgr: np.ndarray) -> torch.Tensor:
-    """The exported model's input: RGB float32 (1, 3, H, W) with values 0..255."""
-    return torch.from_numpy(np.ascontiguousarray(image_bgr[..., ::-1].transpose(2, 0, 1))).float()[None]
-
-
-def sample_images(count: int, input_scale: InputScale, seed: int = 0) -> list[np.ndarray]:
-    """Deterministic images of the built-in shapes dataset (BGR, resized to the scale), 4:3 landscape."""
-    from ..datasets.synthetic import render_image
-
-    rng = np.random.default_rng(seed)
-    images = []
-    for _ in range(count):
-        image, _ = render_image(rng, 400, 300)
-        images.append(resize_to_scale(np.asarray(image)[..., ::-1], input_scale))
-    return images
 
 
 def export_onnx(exportable: TwoStageGraph, example: torch.Tensor, path: Path) -> onnx.ModelProto:
@@ -159,9 +137,9 @@ def exportable_graph(detector: torch.nn.Module) -> TwoStageGraph:
     Raises:
         UnsupportedDetectorError: If the layout has a component without a standard-ONNX form.
     """
-    if type(detector).__name__ == 'LightHeadRCNN':
+    if isinstance(detector, LightHeadRCNN):
         return ExportableLightHeadRCNN(detector)
-    return ExportableFasterRCNN(detector)
+    return ExportableC4FasterRCNN(detector)
 
 
 def prepare_export(config: str | Path | Config, checkpoint: str | None, scale: int | None = None,

@@ -2,17 +2,20 @@
 
 :class:`ExportableLightHeadRCNN` runs the trained modules of a :class:`~shufflenet_det.models.LightHeadRCNN`
 (backbone, context enhancement, the RPN's convolutions, spatial attention, box layers) unchanged and redoes
-the rest with the shared glue of :class:`~shufflenet_det.export.detector_graph.TwoStageGraph` and
+the rest with the shared glue of :class:`~shufflenet_det.export.graph_base.TwoStageGraph` and
 position-sensitive RoIAlign in standard operators (:class:`StandardPSRoIAlign`).
 """
 
 import torch
 from mmdet.models.detectors import TwoStageDetector
+from mmdet.models.roi_heads import StandardRoIHead
+from mmdet.models.roi_heads.bbox_heads import ConvFCBBoxHead
 from torch import Tensor, nn
 from torch.onnx.operators import shape_as_tensor
 
-from .detector_graph import TwoStageGraph, _require, check_shared_glue
-from .ps_roi_align import PS_ROI_ALIGN_SCOPE, StandardPSRoIAlign
+from ..models import ContextEnhancement, LightHeadRCNN, LightRPNHead, PSRoIAlign
+from .graph_base import TwoStageGraph, check_shared_glue, require
+from .ps_roi_align_onnx import PS_ROI_ALIGN_SCOPE, StandardPSRoIAlign
 
 
 def check_light_head_exportable(detector: nn.Module) -> None:
@@ -21,24 +24,24 @@ def check_light_head_exportable(detector: nn.Module) -> None:
     Raises:
         UnsupportedDetectorError: Naming the first component (and its type) that has no standard-ONNX form.
     """
-    _require(type(detector).__name__ == 'LightHeadRCNN', 'detector', type(detector).__name__, 'LightHeadRCNN')
-    _require(type(detector.neck).__name__ == 'ContextEnhancement', 'neck', type(detector.neck).__name__,
+    require(isinstance(detector, LightHeadRCNN), 'detector', type(detector).__name__, 'LightHeadRCNN')
+    require(isinstance(detector.neck, ContextEnhancement), 'neck', type(detector.neck).__name__,
              'ContextEnhancement')
-    _require(type(detector.rpn_head).__name__ == 'LightRPNHead', 'RPN head', type(detector.rpn_head).__name__,
+    require(isinstance(detector.rpn_head, LightRPNHead), 'RPN head', type(detector.rpn_head).__name__,
              'LightRPNHead')
     roi_head = detector.roi_head
-    _require(type(roi_head).__name__ == 'StandardRoIHead' and not roi_head.with_shared_head, 'RoI head',
+    require(type(roi_head) is StandardRoIHead and not roi_head.with_shared_head, 'RoI head',
              type(roi_head).__name__, 'StandardRoIHead without a shared head')
     roi_layer = roi_head.bbox_roi_extractor.roi_layers[0]
-    _require(type(roi_layer).__name__ == 'PSRoIAlign', 'RoI layer', type(roi_layer).__name__, 'PSRoIAlign')
+    require(isinstance(roi_layer, PSRoIAlign), 'RoI layer', type(roi_layer).__name__, 'PSRoIAlign')
     bbox_head = roi_head.bbox_head
-    fcs_only = (type(bbox_head).__name__ in ('ConvFCBBoxHead', 'Shared2FCBBoxHead') and bbox_head.num_shared_fcs > 0
+    fcs_only = (isinstance(bbox_head, ConvFCBBoxHead) and bbox_head.num_shared_fcs > 0
                 and not bbox_head.with_avg_pool and bbox_head.num_shared_convs == 0
                 and bbox_head.num_cls_convs == bbox_head.num_cls_fcs == 0
                 and bbox_head.num_reg_convs == bbox_head.num_reg_fcs == 0)
-    _require(fcs_only, 'box head', type(bbox_head).__name__, "mmdet's ConvFCBBoxHead with shared FCs only")
+    require(fcs_only, 'box head', type(bbox_head).__name__, "mmdet's ConvFCBBoxHead with shared FCs only")
     divisor = detector.data_preprocessor.pad_size_divisor
-    _require(divisor % 32 == 0, 'data preprocessor', f'padding to multiples of {divisor}',
+    require(divisor % 32 == 0, 'data preprocessor', f'padding to multiples of {divisor}',
              'padding to multiples of 32 (the context enhancement upsamples the stride-32 map by exactly 2)')
     check_shared_glue(detector)
 
@@ -46,7 +49,7 @@ def check_light_head_exportable(detector: nn.Module) -> None:
 class ExportableLightHeadRCNN(TwoStageGraph):
     """Single-image inference of a light-head R-CNN with traceable, standard-ONNX ops.
 
-    Input and outputs as :class:`~shufflenet_det.export.detector_graph.ExportableFasterRCNN`.
+    Input and outputs as :class:`~shufflenet_det.export.c4_graph.ExportableC4FasterRCNN`.
 
     Args:
         detector: A trained :class:`~shufflenet_det.models.LightHeadRCNN`, in eval mode.

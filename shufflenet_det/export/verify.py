@@ -10,12 +10,12 @@ import torch
 from mmdet.structures import DetDataSample
 from mmengine.structures import InstanceData
 
+from ..core.markdown import markdown_table
 from ..deploy.detections import DetectionMatch, Detections, MatchTolerance, match_detections
+from ..deploy.detector import make_session
 from ..deploy.preprocess import InputScale
-from ..deploy.runner import make_session
 from ..deploy.spec import INPUT_NAME, OUTPUT_NAMES
-from ..table import markdown_table
-from .exporter import resize_to_scale, sample_images, to_model_input
+from .sample_inputs import resize_to_scale, sample_images, to_model_input
 
 #: When an exported detection is the PyTorch one: same label, IoU >= 0.99, score within 1e-3.
 PARITY_TOLERANCE = MatchTolerance(score=1e-3, min_iou=0.99)

@@ -9,9 +9,8 @@ class GroupedPointwiseConv2d(nn.Conv2d):
 
     A 1x1 convolution with ``g`` groups is ``g`` matrix products of (out/g x in/g) weights with the (in/g x
     pixels) input of each group. In training mode on a CPU this layer computes it so, as one ``torch.bmm``,
-    and autograd gives the backward pass as matrix products too. oneDNN's grouped-convolution backward is
-    slow for these shapes: in a ShuffleNet 0.5x (g=3) C4 training step on the built-in dataset, its grouped
-    1x1 convolutions took 101 ms forward and backward on one thread, against 75 ms as batched products.
+    and autograd gives the backward pass as matrix products too: oneDNN's grouped-convolution backward is
+    slow for these shapes (measured in docs/demo.md).
     Elsewhere (evaluation, export, GPU) it is ``nn.Conv2d``; parameters and outputs are the same either way.
 
     Args:

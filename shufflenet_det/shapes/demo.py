@@ -10,18 +10,18 @@ from pathlib import Path
 
 import torch
 
-from ..complexity import detector_complexity
+from ..complexity.mult_adds import detector_complexity
+from ..core.config_edits import load_with_epochs
+from ..core.markdown import markdown_table
+from ..core.project_configs import config_scale
 from ..datasets import CLASSES, generate_dataset
 from ..deploy.images import read_image
-from ..table import markdown_table
 from .grid import GRID_EPOCHS
 from .picture import detection_sheet, ground_truth, torch_detections
-from .training import (
+from .training_run import (
     CONVERGED_GAIN_PERCENT,
     TrainedDetector,
     gain_label,
-    input_scale,
-    load_with_epochs,
     print_now,
     train_detector,
 )
@@ -51,9 +51,9 @@ class DemoResult:
 def complexity_at_scale(trained: TrainedDetector) -> tuple[float, float]:
     """GFLOPs (mult-adds) and millions of parameters at the config's test scale with its test proposal count."""
     cfg = trained.runner.cfg
-    longer, shorter = input_scale(cfg)
+    input_scale = config_scale(cfg)
     model = trained.runner.model
-    complexity = detector_complexity(model, shorter, longer, cfg.model.test_cfg.rpn.max_per_img)
+    complexity = detector_complexity(model, input_scale.scale, input_scale.max_size, cfg.model.test_cfg.rpn.max_per_img)
     return complexity.mult_adds / 1e9, complexity.params / 1e6
 
 
@@ -150,8 +150,9 @@ def run_demo(work_root: Path, configs: tuple[str, ...] = CONFIGS, dataset_root: 
     picture = work_root / 'detections.png'
     draw_demo(results, dataset.img_dir('val'), dataset.ann_file('val'), picture)
     num_val = len(json.loads(dataset.ann_file('val').read_text())['images'])
-    longer, shorter = input_scale(results[0].trained.runner.cfg)
-    print(f'\nShapes val split ({num_val} images, resized to at most {longer}x{shorter}), COCO mAP@[.5:.95] in %, '
+    input_scale = config_scale(results[0].trained.runner.cfg)
+    size = f'{input_scale.max_size}x{input_scale.scale}'
+    print(f'\nShapes val split ({num_val} images, resized to at most {size}), COCO mAP@[.5:.95] in %, '
           f'at 75 % and 100 % of the schedule; GFLOPs = mult-adds at that size with the test-time proposal count; '
           f'{platform.machine()}, each detector trained with {threads} torch thread(s):\n')
     print(results_table(results))

@@ -19,25 +19,25 @@ from pathlib import Path
 
 from mmengine.config import Config
 
-from ..complexity import detector_complexity
+from ..complexity.mult_adds import detector_complexity
+from ..core.config_edits import load_with_epochs, set_data_root, set_input_scale
+from ..core.errors import ConfigError
+from ..core.markdown import markdown_table
+from ..core.project_configs import config_scale
 from ..datasets import generate_dataset
 from ..deploy.coco_eval import evaluate_onnx
+from ..deploy.detector import Detector
 from ..deploy.images import read_image
 from ..deploy.machine import describe_machine
-from ..deploy.runner import Detector
-from ..deploy.timing import LatencyStats, measure
+from ..deploy.preprocess import InputScale
+from ..deploy.timing import LatencyStats, time_runs
 from ..engine.atomic_files import write_text
-from ..errors import ConfigError
 from ..export import export_detector
-from ..table import markdown_table
-from .training import (
+from .training_run import (
     CONVERGED_GAIN_PERCENT,
     gain_label,
-    input_scale,
     last_quarter_gain,
-    load_with_epochs,
     print_now,
-    set_input_scale,
     train_detector,
 )
 
@@ -46,9 +46,8 @@ from .training import (
 #: (configs/demo/shapes_frcnn_lh_*.py).
 DEFAULT_CONFIGS = ('configs/demo/shapes_frcnn_shufflenet.py', 'configs/demo/shapes_frcnn_mobilenet.py',
                    'configs/demo/shapes_frcnn_shufflenet_1x.py', 'configs/demo/shapes_frcnn_mobilenet_050.py')
-#: The grid's schedule in epochs: three times the demo's (configs/_base_/schedules/shapes_short.py). The demo's
-#: 12 leave its two detectors gaining 13-16 % in the last quarter; over 36 the ~40 MFLOPs pair gained 3.6-4.2 % at
-#: both scales (ShuffleNet 0.5x 65.0 -> 67.7 mAP and MobileNet 0.25 61.8 -> 64.0 at scale 192).
+#: The grid's schedule in epochs: three times the demo's (configs/_base_/schedules/shapes_short.py), long enough
+#: for the detectors to gain little in the last quarter (each run's gain: docs/results.md).
 GRID_EPOCHS = 36
 RESULT_FILE = 'result.json'
 CELL_CONFIG_FILE = 'cell_config.py'  # the config a cell was started with; a rerun must ask for the same one
@@ -101,21 +100,12 @@ def head_name(cfg: Config) -> str:
     return 'light head' if cfg.model.type == 'LightHeadRCNN' else 'C4'
 
 
-def set_data_root(cfg: Config, root: str | Path) -> None:
-    """Point the config's train, val and test data and the evaluators at the shapes dataset in ``root``."""
-    root = f'{Path(root)}/'
-    for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
-        cfg[loader].dataset.data_root = root
-    for evaluator in ('val_evaluator', 'test_evaluator'):
-        cfg[evaluator].ann_file = f'{root}annotations/instances_val.json'
-
-
 def cell_config(cell: Cell, data_root: Path, epochs: int | None) -> Config:
     """The config of ``cell``: the detector config with the dataset root, ``epochs`` and the scaled input size."""
     cfg = load_with_epochs(cell.config, epochs)
     set_data_root(cfg, data_root)
-    longer, shorter = input_scale(cfg)
-    set_input_scale(cfg, (longer * cell.factor, shorter * cell.factor))
+    base = config_scale(cfg)
+    set_input_scale(cfg, InputScale(base.scale * cell.factor, base.max_size * cell.factor))
     return cfg
 
 
@@ -135,7 +125,7 @@ def interleaved_latency_ms(models: Sequence[Path], image_dir: Path, ann: dict) -
     samples: list[list[float]] = [[] for _ in detectors]
     for block in range(LATENCY_BLOCKS):
         for run, model_samples in zip(runs, samples, strict=True):
-            stats = measure(run, LATENCY_WARMUP if block == 0 else 0, LATENCY_BLOCK)
+            stats = time_runs(run, LATENCY_WARMUP if block == 0 else 0, LATENCY_BLOCK)
             model_samples.extend(stats.samples_ms)
     return [LatencyStats.from_samples(model_samples).median_ms for model_samples in samples]
 
@@ -186,8 +176,9 @@ def run_cell(cell: Cell, out_dir: Path, data_root: Path, epochs: int | None,
         log(f'    finished earlier, reusing {result_file}')
         return json.loads(result_file.read_text())
     start = time.perf_counter()
-    longer, shorter = input_scale(cfg)
-    log(f'    training at {longer}x{shorter} (resumes from the last checkpoint in {cell_dir / "train"})')
+    input_scale = config_scale(cfg)
+    shorter = input_scale.scale
+    log(f'    training at {input_scale.max_size}x{shorter} (resumes from the last checkpoint in {cell_dir / "train"})')
     trained = train_detector(cfg, cell_dir / "train", resume=True, progress=log)
     final = trained.final
     complexity = detector_complexity(trained.runner.model, shorter, shorter, cfg.model.test_cfg.rpn.max_per_img)

@@ -7,12 +7,14 @@ from shufflenet_det.benchmark.breakdown.onnx_profile import NodeEvent, assign_sc
 from shufflenet_det.benchmark.breakdown.run import breakdown_setting
 from shufflenet_det.benchmark.breakdown.table import Breakdown, accumulate, breakdown_markdown, typical_runs
 from shufflenet_det.benchmark.breakdown.torch_hooks import ScopeTimer, torch_breakdown
+from shufflenet_det.benchmark.case import Setting
 from shufflenet_det.benchmark.classifiers import classifier_case
+from shufflenet_det.benchmark.zoo import MODELS_BY_KEY
 
 
 @pytest.fixture(scope='module')
 def shufflenet_case():
-    return classifier_case('shufflenet-0.5x', 'ShuffleNet 0.5x (g=3)', 64, 64)
+    return classifier_case(Setting(MODELS_BY_KEY['shufflenet-0.5x'], size=(64, 64)))
 
 
 def assert_sums_to_total(breakdown: Breakdown) -> None:

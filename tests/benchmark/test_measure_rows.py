@@ -4,14 +4,15 @@ import numpy as np
 import pytest
 import torch
 
+from shufflenet_det.benchmark.case import Setting
 from shufflenet_det.benchmark.classifiers import MatrixAdaptiveAvgPool, build_classifier, export_classifier
 from shufflenet_det.benchmark.detectors import padded_size
 from shufflenet_det.benchmark.peers import peer_case
 from shufflenet_det.benchmark.sweep import run_sweep
-from shufflenet_det.benchmark.zoo import DETECTOR, Setting, find_models, plan
-from shufflenet_det.complexity import classifier_complexity
-from shufflenet_det.deploy.runner import make_session
-from shufflenet_det.project_configs import config_for
+from shufflenet_det.benchmark.zoo import DETECTOR, MODELS_BY_KEY, find_models, plan
+from shufflenet_det.complexity.mult_adds import classifier_complexity
+from shufflenet_det.core.project_configs import config_for
+from shufflenet_det.deploy.detector import make_session
 
 
 def test_plan_crosses_classifiers_with_sizes_and_detectors_with_scales():
@@ -60,7 +61,7 @@ def test_padding():
 
 
 def test_peer_runs_on_the_same_kind_of_image():
-    case = peer_case('tv-frcnn-mnv3-320-fpn', 'peer', 128)
+    case = peer_case(Setting(MODELS_BY_KEY['tv-frcnn-mnv3-320-fpn'], scale=128))
     assert (case.height, case.width) == (128, 171)
     assert 0 < case.rois <= case.planned_rois == 150 and case.mult_adds > 0 and case.params > 19e6
     assert 'torchvision defaults: 150 proposals' in case.notes[0]

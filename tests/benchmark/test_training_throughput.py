@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 import torch
 
-from shufflenet_det.benchmark.training import (
+from shufflenet_det.benchmark.train_throughput import (
     COCO_TRAIN_IMAGES,
     ThroughputRow,
-    config_name,
+    config_label,
     discover_configs,
     format_table,
     measure_configs,
@@ -27,11 +27,11 @@ def load_tool():
 
 
 def test_discovers_every_top_level_detector_config():
-    names = [config_name(path) for path in discover_configs(ROOT)]
+    names = [config_label(path) for path in discover_configs(ROOT)]
     for model in ('shufflenet_2x', 'shufflenet_1x', 'mobilenet_v1'):
         assert f'frcnn_{model}' in names and f'frcnn_{model}_300' in names
     assert not any(name.startswith(('demo/', 'scratch/', '_base_/')) for name in names)
-    assert config_name(Path('/home/me/configs/shufflenet-det/configs/lighthead/x.py')) == 'lighthead/x'
+    assert config_label(Path('/home/me/configs/shufflenet-det/configs/lighthead/x.py')) == 'lighthead/x'
 
 
 def test_schedule_estimate():

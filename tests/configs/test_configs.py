@@ -11,8 +11,8 @@ from mmdet.registry import MODELS
 from mmdet.testing import demo_mm_inputs
 from mmengine.config import Config
 
+from shufflenet_det.checkpoints.imagenet_init import FROM_SCRATCH_OPTIONS, pretrained_files, without_pretrained
 from shufflenet_det.engine import check_arguments
-from shufflenet_det.imagenet_init import FROM_SCRATCH_OPTIONS, pretrained_files, without_pretrained
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIGS = sorted(str(p.relative_to(ROOT)) for p in (ROOT / 'configs').rglob('*.py') if '_base_' not in p.parts)

@@ -3,23 +3,23 @@
 import pytest
 from mmengine.config import Config
 
-from shufflenet_det.deploy.preprocess import InputScale
-from shufflenet_det.project_configs import (
+from shufflenet_det.core.project_configs import (
     TYPICAL_IMAGE,
     config_for,
-    config_name,
     config_root,
     config_scale,
     export_name,
     input_scale_for,
+    scaled_config_name,
 )
+from shufflenet_det.deploy.preprocess import InputScale
 
 
 def test_configs_are_reached_through_the_package():
     assert (config_root() / '_base_').is_dir()
     assert config_for('frcnn_shufflenet_2x', 600).name == 'frcnn_shufflenet_2x.py'
     assert config_for('frcnn_shufflenet_2x', 300).name == 'frcnn_shufflenet_2x_300.py'
-    assert config_name('frcnn_mobilenet_v1', 300) == 'frcnn_mobilenet_v1_300'
+    assert scaled_config_name('frcnn_mobilenet_v1', 300) == 'frcnn_mobilenet_v1_300'
     with pytest.raises(FileNotFoundError, match='scales 300 and 600'):
         config_for('frcnn_shufflenet_2x', 450)
 

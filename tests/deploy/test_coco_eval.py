@@ -10,7 +10,8 @@ import pytest
 from onnx_fixture import BOX_FRACTIONS, CLASSES
 from PIL import Image
 
-from shufflenet_det.deploy.coco_eval import METRIC_KEYS, DatasetError, evaluate_onnx
+from shufflenet_det.core.errors import DatasetError
+from shufflenet_det.deploy.coco_eval import METRIC_KEYS, evaluate_onnx
 from shufflenet_det.deploy.evaluate import main
 
 ROOT = Path(__file__).resolve().parents[2]

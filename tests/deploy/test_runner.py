@@ -7,7 +7,7 @@ import onnx
 import pytest
 from onnx_fixture import BOX_FRACTIONS, CLASSES, build_model, sidecar
 
-from shufflenet_det.deploy.runner import Detector
+from shufflenet_det.deploy.detector import Detector
 from shufflenet_det.deploy.spec import SidecarError
 
 

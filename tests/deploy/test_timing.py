@@ -2,7 +2,7 @@
 
 import pytest
 
-from shufflenet_det.deploy.timing import LatencyStats, measure, print_progress
+from shufflenet_det.deploy.timing import LatencyStats, print_progress, time_runs
 
 
 def test_summary_of_known_samples():
@@ -22,13 +22,13 @@ def test_one_sample_is_its_own_spread():
 
 def test_measure_runs_warmup_plus_runs_and_reports_each():
     calls, ticks = [], []
-    latency = measure(lambda: calls.append(1), warmup=2, runs=3, on_run=lambda done, total, ms: ticks.append(done))
+    latency = time_runs(lambda: calls.append(1), warmup=2, runs=3, on_run=lambda done, total, ms: ticks.append(done))
     assert len(calls) == 5 and ticks == [1, 2, 3, 4, 5]
     assert latency.runs == 3 and latency.warmup == 2 and latency.median_ms >= 0
 
 
 def test_printed_progress_names_warmup_and_timed_runs(capsys):
-    measure(lambda: None, warmup=1, runs=2, on_run=print_progress(1))
+    time_runs(lambda: None, warmup=1, runs=2, on_run=print_progress(1))
     printed = capsys.readouterr().err
     assert 'run 1/3 (warm-up)' in printed and 'run 3/3 (timed)' in printed
 
@@ -36,7 +36,7 @@ def test_printed_progress_names_warmup_and_timed_runs(capsys):
 @pytest.mark.parametrize('warmup, runs', [(-1, 3), (0, 0)])
 def test_bad_run_counts_are_refused(warmup, runs):
     with pytest.raises(ValueError, match='runs >= 1'):
-        measure(lambda: None, warmup, runs)
+        time_runs(lambda: None, warmup, runs)
 
 
 def test_no_samples_is_a_clear_error():

@@ -10,18 +10,18 @@ import onnx
 import pytest
 from mmengine.config import Config
 
+from shufflenet_det.core.project_configs import config_scale
 from shufflenet_det.deploy.detections import match_detections
-from shufflenet_det.deploy.runner import make_session
+from shufflenet_det.deploy.detector import make_session
 from shufflenet_det.deploy.spec import load_spec
 from shufflenet_det.export import (
-    ExportableFasterRCNN,
+    ExportableC4FasterRCNN,
     UnsupportedDetectorError,
     load_detector,
     non_standard_ops,
     prepare_export,
 )
 from shufflenet_det.export.verify import PARITY_TOLERANCE, onnx_detections, torch_detections
-from shufflenet_det.shapes.training import input_scale
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_CONFIG = 'configs/demo/shapes_frcnn_shufflenet.py'
@@ -45,8 +45,9 @@ def test_trained_detector_exports_and_matches_pytorch(trained_shapes_detector, t
         'NonMaxSuppression', 'RoiAlign', 'NonMaxSuppression']
     sidecar = json.loads((tmp_path / 'shapes.json').read_text())
     assert sidecar['classes'] == ['circle', 'square', 'triangle', 'cross', 'ring']
-    longer, shorter = input_scale(Config.fromfile(str(trained_shapes_detector.config)))
-    assert (sidecar['scale'], sidecar['max_size'], sidecar['num_proposals']) == (shorter, longer, 100)
+    input_scale = config_scale(Config.fromfile(str(trained_shapes_detector.config)))
+    expected = (input_scale.scale, input_scale.max_size, 100)
+    assert (sidecar['scale'], sidecar['max_size'], sidecar['num_proposals']) == expected
     assert sidecar['normalisation']['channel_order'] == 'RGB'
     assert load_spec(tmp_path / 'shapes.onnx').source['checkpoint'] == str(trained_shapes_detector.checkpoint)
 
@@ -79,7 +80,7 @@ def test_unsupported_roi_layer_is_named():
     cfg.model.roi_head.bbox_roi_extractor.roi_layer = dict(type='RoIPool', output_size=7)
     detector, _ = load_detector(cfg, None)
     with pytest.raises(UnsupportedDetectorError, match='RoI layer RoIPool'):
-        ExportableFasterRCNN(detector)
+        ExportableC4FasterRCNN(detector)
 
 
 def test_missing_checkpoint_says_how_to_get_one(tmp_path):

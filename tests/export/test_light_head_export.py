@@ -11,7 +11,7 @@ import pytest
 from mmengine.config import Config
 
 from shufflenet_det.deploy.detections import match_detections
-from shufflenet_det.deploy.runner import make_session
+from shufflenet_det.deploy.detector import make_session
 from shufflenet_det.export import (
     ExportableLightHeadRCNN,
     UnsupportedDetectorError,

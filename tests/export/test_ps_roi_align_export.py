@@ -8,9 +8,9 @@ import torch
 import torchvision
 from torch import nn
 
-from shufflenet_det.deploy.runner import make_session
+from shufflenet_det.deploy.detector import make_session
 from shufflenet_det.export import non_standard_ops
-from shufflenet_det.export.ps_roi_align import ps_roi_align_standard
+from shufflenet_det.export.ps_roi_align_onnx import ps_roi_align_standard
 
 STRIDE = 16
 

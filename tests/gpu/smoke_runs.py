@@ -11,8 +11,8 @@ from pathlib import Path
 
 from mmengine.config import DictAction
 
+from shufflenet_det.checkpoints.imagenet_init import FROM_SCRATCH_OPTIONS
 from shufflenet_det.datasets import ShapesDataset, coco_config_options
-from shufflenet_det.imagenet_init import FROM_SCRATCH_OPTIONS
 
 ROOT = Path(__file__).resolve().parents[2]
 #: The Table 7 configs: every top-level detector config, found by file name.

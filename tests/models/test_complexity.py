@@ -3,7 +3,7 @@
 import pytest
 import torch
 
-from shufflenet_det.complexity import classifier_complexity, layer_mult_adds
+from shufflenet_det.complexity.mult_adds import classifier_complexity, layer_mult_adds
 from shufflenet_det.models import ClassificationNet
 
 # (groups, widen_factor, paper MFLOPs) from ShuffleNet v1 Table 2 / Table 8.

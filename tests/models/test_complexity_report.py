@@ -4,9 +4,9 @@ import pytest
 
 from shufflenet_det import reference
 from shufflenet_det.benchmark.classifiers import build_classifier
-from shufflenet_det.complexity import classifier_complexity
-from shufflenet_det.complexity_report import detector_row, percent_off
-from shufflenet_det.project_configs import MMDET_R50_C4, config_for, display_path
+from shufflenet_det.complexity.mult_adds import classifier_complexity
+from shufflenet_det.complexity.report import detector_row, percent_off
+from shufflenet_det.core.project_configs import MMDET_R50_C4, config_for, display_path
 
 
 @pytest.mark.parametrize('name, tolerance', [('ResNet-50', 0.01), ('VGG-16', 0.02), ('GoogLeNet', 0.04)])

@@ -9,8 +9,8 @@ from mmengine.logging.history_buffer import HistoryBuffer
 from mmengine.runner import CheckpointLoader
 
 from shufflenet_det.checkpoints import convert_file, load_weights, read_checkpoint
+from shufflenet_det.core.errors import CheckpointFileError
 from shufflenet_det.engine import configure_resume
-from shufflenet_det.errors import CheckpointFileError
 
 DEMO_CONFIG = str(ROOT / 'configs/demo/shapes_frcnn_shufflenet.py')
 

@@ -8,9 +8,9 @@ from conftest import ROOT, run_tool, run_tool_in_process
 from mmdet.registry import MODELS
 from mmengine.config import Config
 
+from shufflenet_det.cli.run_setup import load_run_config
+from shufflenet_det.core.errors import ConfigError
 from shufflenet_det.engine import check_arguments, check_detector_channels
-from shufflenet_det.errors import ConfigError
-from shufflenet_det.runtime import load_run_config
 
 DEMO_CONFIG = str(ROOT / 'configs/demo/shapes_frcnn_shufflenet.py')
 MMDET_CONFIG_ROOT = Path(mmdet.__file__).parent / '.mim/configs'

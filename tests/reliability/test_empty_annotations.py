@@ -4,8 +4,8 @@ import json
 
 import pytest
 
+from shufflenet_det.core.errors import DatasetError
 from shufflenet_det.datasets import CheckedCocoDataset
-from shufflenet_det.errors import DatasetError
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ from conftest import train_tiny
 from mmengine.config import Config
 from mmengine.logging import MMLogger
 
+from shufflenet_det.core.errors import CheckpointFileError
 from shufflenet_det.engine import checkpoint_hook, configure_resume, find_resume_checkpoint
-from shufflenet_det.errors import CheckpointFileError
 
 
 @pytest.fixture

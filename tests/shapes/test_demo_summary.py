@@ -3,8 +3,9 @@
 import json
 from pathlib import Path
 
+from shufflenet_det.core.config_edits import load_with_epochs
 from shufflenet_det.shapes.demo import DemoResult, convergence_warnings, results_table, write_json
-from shufflenet_det.shapes.training import TrainedDetector, last_quarter_gain, load_with_epochs, percent_metrics
+from shufflenet_det.shapes.training_run import TrainedDetector, last_quarter_gain, percent_metrics
 
 
 def metrics(mAP: float) -> dict:

@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 from mmengine.config import Config
 
-from shufflenet_det.errors import ConfigError
+from shufflenet_det.core.config_edits import set_epochs
+from shufflenet_det.core.errors import ConfigError
+from shufflenet_det.core.project_configs import config_scale
 from shufflenet_det.shapes.grid import (
     CSV_COLUMNS,
     DEFAULT_CONFIGS,
@@ -23,7 +25,6 @@ from shufflenet_det.shapes.grid import (
     run_cell,
     write_outputs,
 )
-from shufflenet_det.shapes.training import input_scale, set_epochs
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -43,9 +44,10 @@ def test_cell_config_scales_the_input_and_moves_the_data(tmp_path):
     config = str(ROOT / DEFAULT_CONFIGS[0])
     base = Config.fromfile(config)
     cfg = cell_config(Cell(config, 2), tmp_path / 'shapes', epochs=None)
-    assert input_scale(cfg) == tuple(2 * side for side in input_scale(base))
+    scaled, base_scale = config_scale(cfg), config_scale(base)
+    assert (scaled.scale, scaled.max_size) == (2 * base_scale.scale, 2 * base_scale.max_size)
     train_resize = next(step for step in cfg.train_dataloader.dataset.pipeline if step['type'] == 'Resize')
-    assert max(train_resize['scale']) == 2 * input_scale(base)[0]
+    assert max(train_resize['scale']) == 2 * base_scale.max_size
     assert cfg.val_evaluator.ann_file == f'{tmp_path / "shapes"}/annotations/instances_val.json'
     assert cfg.train_dataloader.dataset.data_root == f'{tmp_path / "shapes"}/'
 

@@ -5,9 +5,10 @@ from pathlib import Path
 import pytest
 from mmengine.config import Config
 
+from shufflenet_det.core.config_edits import set_data_root, set_epochs, set_input_scale
 from shufflenet_det.datasets import generate_dataset
-from shufflenet_det.shapes.grid import set_data_root
-from shufflenet_det.shapes.training import read_history, set_epochs, set_input_scale, train_detector
+from shufflenet_det.deploy.preprocess import InputScale
+from shufflenet_det.shapes.training_run import read_history, train_detector
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -22,7 +23,7 @@ def data_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def tiny_config(data_root: Path, epochs: int) -> Config:
     cfg = Config.fromfile(str(ROOT / 'configs/demo/shapes_frcnn_mobilenet.py'))
     set_data_root(cfg, data_root)
-    set_input_scale(cfg, (128, 96))
+    set_input_scale(cfg, InputScale(96, 128))
     set_epochs(cfg, epochs)
     cfg.train_dataloader.batch_size = 2
     return cfg

@@ -9,7 +9,7 @@ import pytest
 import torch
 
 from shufflenet_det import environment
-from shufflenet_det.environment import Check, check_cuda, check_mmcv_ops, check_ops_on, format_report, run_checks
+from shufflenet_det.cli.doctor import Check, check_cuda, check_mmcv_ops, check_ops_on, format_report, run_checks
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -11,8 +11,8 @@ from mmengine.config import Config
 
 from shufflenet_det import table7 as report
 from shufflenet_det.checkpoints import find_architecture
+from shufflenet_det.core.project_configs import SCALES, config_for
 from shufflenet_det.datasets import generate_dataset
-from shufflenet_det.project_configs import SCALES, config_for
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -5,8 +5,8 @@ from pathlib import Path
 from mmengine.config import Config
 from mmengine.runner import Runner
 
+from shufflenet_det.cli.run_setup import adapt_to_cpu
 from shufflenet_det.datasets import generate_dataset
-from shufflenet_det.runtime import adapt_to_cpu
 
 ROOT = Path(__file__).resolve().parents[2]
 

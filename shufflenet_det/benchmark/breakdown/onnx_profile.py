@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import onnx
 
-from ...deploy.runner import make_session
-from ...export.ps_roi_align import PS_ROI_ALIGN_SCOPE
+from ...deploy.detector import make_session
+from ...export.ps_roi_align_onnx import PS_ROI_ALIGN_SCOPE
 from ..rows import ModelKind
 from . import categories as cat
 from .table import Breakdown, accumulate
@@ -63,8 +64,6 @@ def original_node_names(model_path: str | Path) -> dict[str, str]:
     ONNX Runtime renames a convolution it fuses with the following activation (or add) and rewrites into its
     blocked layout to ``<output tensor of the last fused op>_nchwc``; this map leads back to the convolution.
     """
-    import onnx
-
     graph = onnx.load(str(model_path), load_external_data=False).graph
     producers = {output: node for node in graph.node for output in node.output}
     names = {}

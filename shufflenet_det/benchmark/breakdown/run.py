@@ -3,11 +3,18 @@
 from pathlib import Path
 
 import torch
+from rich.console import Console
 
+from ...core.project_configs import SCALES
 from ...deploy.arguments import parse_size
+from ..builders import build_case
+from ..case import Setting
 from ..rows import ModelKind, Runtime
-from ..zoo import DETECTOR_SCALES, Setting, build_case, find_models
+from ..sweep import parse_runtimes, quiet_build, sweep_machine
+from ..zoo import find_models
+from .onnx_profile import onnx_breakdown
 from .table import breakdown_markdown
+from .torch_hooks import torch_breakdown
 
 #: Input of a breakdown when none is given: the paper's classifier size, the larger detector scale.
 DEFAULT_CLASSIFIER_SIZE = '224x224'
@@ -23,8 +30,8 @@ def breakdown_setting(key: str, text: str | None) -> Setting:
     model = find_models([key])[0]
     if model.kind == ModelKind.CLASSIFIER:
         return Setting(model, size=parse_size(text or DEFAULT_CLASSIFIER_SIZE, min_side=32))
-    if text is not None and (not text.isdigit() or int(text) not in DETECTOR_SCALES):
-        raise ValueError(f'the breakdown input of a detector is a scale, one of {DETECTOR_SCALES}; got {text}')
+    if text is not None and (not text.isdigit() or int(text) not in SCALES):
+        raise ValueError(f'the breakdown input of a detector is a scale, one of {SCALES}; got {text}')
     return Setting(model, scale=int(text or DEFAULT_DETECTOR_SCALE))
 
 
@@ -35,12 +42,6 @@ def profile_model(setting: Setting, runtimes: list[str], threads: int, warmup: i
     Returns:
         The written Markdown file (``out_dir/breakdown_<key>_<input>.md``).
     """
-    from rich.console import Console
-
-    from ..sweep import parse_runtimes, quiet_build, sweep_machine
-    from .onnx_profile import onnx_breakdown
-    from .torch_hooks import torch_breakdown
-
     console = Console(stderr=True)
     machine = sweep_machine(threads)
     print(machine.markdown(), flush=True)

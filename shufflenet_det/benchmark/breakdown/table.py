@@ -3,7 +3,7 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from ...table import markdown_table
+from ...core.markdown import markdown_table
 from .categories import DETECTOR_PART_ORDER, OP_CATEGORIES
 
 

@@ -5,6 +5,7 @@ Every module gets a scope that starts in its forward pre-hook and ends in its fo
 Functions that are not modules (ShuffleNet's channel shuffle, NMS) are timed by wrapping them for the duration.
 """
 
+import importlib
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -99,8 +100,6 @@ def hook_modules(model: nn.Module, timer: ScopeTimer, kind: ModelKind, stack: Ex
 
 def wrap_functions(timer: ScopeTimer, stack: ExitStack) -> None:
     """Time the functions of :data:`WRAPPED_FUNCTIONS` that are importable, in their caller's part."""
-    import importlib
-
     for module_name, attribute, op in WRAPPED_FUNCTIONS:
         try:
             module = importlib.import_module(module_name)

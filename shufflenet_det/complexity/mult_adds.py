@@ -14,7 +14,7 @@ import torch
 from mmengine.config import Config
 from torch import nn
 
-from .project_configs import TYPICAL_IMAGE, config_scale
+from ..core.project_configs import TYPICAL_IMAGE, config_scale
 
 
 @dataclass
@@ -80,7 +80,7 @@ def count_params(*modules: nn.Module) -> int:
 
 
 @torch.no_grad()
-def measure(model: nn.Module, run: Callable[[], object]) -> int:
+def count_mult_adds(model: nn.Module, run: Callable[[], object]) -> int:
     """Mult-adds spent in ``model`` while ``run()`` executes."""
     with counting_mult_adds(model) as total:
         run()
@@ -91,7 +91,7 @@ def classifier_complexity(model: nn.Module, height: int = 224, width: int = 224)
     """Mult-adds and parameters of a classification network on one ``height`` x ``width`` image."""
     model.eval()
     image = torch.zeros(1, 3, height, width)
-    return Complexity(measure(model, lambda: model(image)), count_params(model))
+    return Complexity(count_mult_adds(model, lambda: model(image)), count_params(model))
 
 
 @dataclass
@@ -134,7 +134,7 @@ def detector_complexity(detector: nn.Module, height: int, width: int, num_propos
         rpn_input = detector.image_features(image)[0] if light_head else detector.extract_feat(image)
         detector.rpn_head(rpn_input)
 
-    image_mult_adds = measure(detector, image_wise)
+    image_mult_adds = count_mult_adds(detector, image_wise)
     roi_head = detector.roi_head
     extractor = roi_head.bbox_roi_extractor
     size = extractor.roi_layers[0].output_size
@@ -146,7 +146,7 @@ def detector_complexity(detector: nn.Module, height: int, width: int, num_propos
         features = roi_head.shared_head(roi_feature) if roi_head.with_shared_head else roi_feature
         roi_head.bbox_head(features)
 
-    roi_mult_adds = measure(detector, roi_wise)
+    roi_mult_adds = count_mult_adds(detector, roi_wise)
     return DetectorComplexity(
         image_wise=Complexity(image_mult_adds, count_params(*image_parts)),
         per_roi=Complexity(roi_mult_adds, count_params(*roi_parts)),

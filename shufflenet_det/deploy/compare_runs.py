@@ -1,7 +1,7 @@
 """Compare the detections of two benchmark runs (e.g. x86 and aarch64) of the same model on the same image.
 
 Example:
-    python -m shufflenet_det.deploy.compare x86.json aarch64.json --box-tol 0.05 --score-tol 1e-4
+    python -m shufflenet_det.deploy.compare_runs x86.json aarch64.json --box-tol 0.05 --score-tol 1e-4
 
 Two runs agree when they found the same number of detections and every detection of the first has its own
 partner in the second with the same label, a score within ``--score-tol`` and every box coordinate within
@@ -118,7 +118,7 @@ def report(first: dict, second: dict, comparison: Comparison, box_tol: float, sc
 
 def main(argv: list[str] | None = None) -> int:
     """Command line entry point; returns 0 on PASS, 1 on FAIL, 2 on unusable input."""
-    parser = argparse.ArgumentParser(prog='python -m shufflenet_det.deploy.compare',
+    parser = argparse.ArgumentParser(prog='python -m shufflenet_det.deploy.compare_runs',
                                      description=__doc__.split('\n\n')[0])
     parser.add_argument('first', help='benchmark --json result (e.g. the x86 run)')
     parser.add_argument('second', help='benchmark --json result to compare with (e.g. the aarch64 run)')

@@ -12,7 +12,7 @@ from typing import Any
 
 from mmengine.config import Config
 
-from .deploy.preprocess import InputScale
+from ..deploy.preprocess import InputScale
 
 #: Input scales of the paper's Table 7 (shorter image side).
 SCALES = (300, 600)
@@ -59,7 +59,7 @@ def display_path(config: str | Path) -> str:
     return str(config)
 
 
-def config_name(stem: str, scale: int) -> str:
+def scaled_config_name(stem: str, scale: int) -> str:
     """The config file name (without ``.py``) of ``stem`` at ``scale``: ``frcnn_mobilenet_v1`` -> ``..._300``."""
     return stem if scale == DEFAULT_SCALE else f'{stem}_{scale}'
 
@@ -70,7 +70,7 @@ def config_for(stem: str, scale: int) -> Path:
     Raises:
         FileNotFoundError: If the project has no config of that stem at that scale.
     """
-    path = config_root() / f'{config_name(stem, scale)}.py'
+    path = config_root() / f'{scaled_config_name(stem, scale)}.py'
     if not path.is_file():
         raise FileNotFoundError(f'{path} not found: the detectors are configured for scales '
                                 f'{" and ".join(map(str, SCALES))} only')

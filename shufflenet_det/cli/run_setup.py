@@ -14,8 +14,8 @@ from mmengine.model import is_model_wrapper
 from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
-from .engine import check_arguments, check_detector_channels, check_options
-from .errors import ShufflenetDetError
+from ..core.errors import ShufflenetDetError
+from ..engine import check_arguments, check_detector_channels, check_options
 
 
 def load_run_config(config: str, cfg_options: dict | None, work_dir: str | None, launcher: str) -> Config:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from mmengine.config import Config, ConfigDict
 
-from .project_configs import config_nodes
+from ..core.project_configs import config_nodes
 
 #: ``--cfg-options`` that train a config's detector from random weights, every layer and BN statistic learning.
 FROM_SCRATCH_OPTIONS = 'model.backbone.init_cfg=None model.backbone.frozen_stages=-1 model.backbone.norm_eval=False'
@@ -39,7 +39,7 @@ def require_pretrained_files(cfg: Config, config_path: str) -> None:
         MissingPretrainedError: Naming the missing file, the command that converts it, docs/reproduce.md and the
             ``--cfg-options`` that train from random weights instead.
     """
-    from .checkpoints import SOURCES, find_architecture
+    from . import SOURCES, find_architecture
 
     for file in pretrained_files(cfg.model):
         if Path(file).is_file():

@@ -15,9 +15,8 @@ from mmengine.config import Config
 from mmengine.hooks import Hook
 from mmengine.runner import Runner
 
+from ..cli.run_setup import adapt_to_cpu, build_runner
 from ..engine import configure_resume
-from ..project_configs import config_scale, load_config
-from ..runtime import adapt_to_cpu, build_runner
 
 HISTORY_FILE = 'history.json'
 #: A run counts as converged when its mAP rose by less than this (in % of the mAP at 75 % of the schedule) over
@@ -131,45 +130,6 @@ def last_quarter_gain(map_at_75: float | None, final_map: float) -> float | None
 def gain_label(gain: float | None) -> str:
     """A last-quarter gain as a table shows it: ``+15 %``, or ``-`` when unknown."""
     return '-' if gain is None else f'{gain:+.0f} %'
-
-
-def set_input_scale(cfg: Config, scale: tuple[int, int]) -> None:
-    """Make every ``Resize`` of the train and test pipelines resize to ``scale`` (longer side, shorter side)."""
-    for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
-        for step in cfg[loader].dataset.pipeline:
-            if step['type'] == 'Resize':
-                step['scale'] = tuple(scale)
-
-
-def load_with_epochs(config: str | Path, epochs: int | None) -> Config:
-    """Load ``config``, its schedule stretched to ``epochs`` (see :func:`set_epochs`) when given."""
-    cfg = load_config(config)
-    if epochs is not None:
-        set_epochs(cfg, epochs)
-    return cfg
-
-
-def set_epochs(cfg: Config, epochs: int) -> None:
-    """Stretch the config's epoch-based schedule to ``epochs``: validation points and by-epoch schedulers too.
-
-    The validation interval and start keep their share of the schedule (e.g. 75 %), at least one epoch.
-    """
-    old = cfg.train_cfg.max_epochs
-    cfg.train_cfg.max_epochs = epochs
-    for key in ('val_interval', 'val_begin'):
-        if key in cfg.train_cfg:
-            cfg.train_cfg[key] = max(1, round(cfg.train_cfg[key] * epochs / old))
-    for scheduler in cfg.param_scheduler:
-        if scheduler.get('by_epoch', True):
-            for key in ('begin', 'end', 'T_max'):
-                if key in scheduler:
-                    scheduler[key] = round(scheduler[key] * epochs / old)
-
-
-def input_scale(cfg: Config) -> tuple[int, int]:
-    """The (longer side, shorter side) of the config's test ``Resize``, as :func:`set_input_scale` takes it."""
-    scale = config_scale(cfg)
-    return scale.max_size, scale.scale
 
 
 def train_detector(cfg: Config, work_dir: str | Path, resume: bool = True, quiet: bool = True,

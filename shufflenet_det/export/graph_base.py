@@ -1,15 +1,16 @@
-"""A C4 Faster R-CNN from MMDetection re-expressed with ops that export to standard ONNX.
+"""What the exportable two-stage layouts share: the layout checks' error and helper, preprocessing, RPN proposals
+and per-class NMS, re-expressed with traceable ops that export to standard ONNX.
 
 MMDetection's inference path uses mmcv's RoIAlign and nms, which export only as custom ops, and Python-side
-bookkeeping that tracing cannot follow. :class:`ExportableFasterRCNN` runs the trained modules of an
-MMDetection ``FasterRCNN`` (backbone, RPN convolutions, shared head, box layers) unchanged and redoes the glue
-around them (normalisation, padding, anchors, box decoding, NMS, RoIAlign) with torchvision and plain tensor
-ops, following MMDetection's rules step by step so that the detections are the same.
+bookkeeping that tracing cannot follow. The exportable graphs run a trained detector's modules unchanged and
+redo the glue around them with torchvision and plain tensor ops, following MMDetection's rules step by step so
+that the detections are the same.
 """
 
 import torch
 import torchvision
 from mmdet.models.detectors import TwoStageDetector
+from mmdet.models.task_modules.coders import DeltaXYWHBBoxCoder
 from torch import Tensor, nn
 from torch.onnx.operators import shape_as_tensor
 
@@ -20,7 +21,9 @@ class UnsupportedDetectorError(ValueError):
     """The detector uses a component that the exporter cannot express with standard ONNX operators."""
 
 
-def _require(condition: bool, component: str, found: str, supported: str) -> None:
+def require(condition: bool, component: str, found: str, supported: str) -> None:
+    """Raise :class:`UnsupportedDetectorError` naming ``component``, what was ``found`` and what is ``supported``
+    unless ``condition`` holds."""
     if not condition:
         raise UnsupportedDetectorError(
             f'cannot export {component} {found}: only {supported} has a standard-ONNX form here')
@@ -33,44 +36,20 @@ def check_shared_glue(detector: nn.Module) -> None:
     Raises:
         UnsupportedDetectorError: Naming the first component (and its type) that has no standard-ONNX form.
     """
-    _require(isinstance(detector, TwoStageDetector), 'detector', type(detector).__name__,
+    require(isinstance(detector, TwoStageDetector), 'detector', type(detector).__name__,
              'a two-stage detector (FasterRCNN)')
     rpn, bbox_head = detector.rpn_head, detector.roi_head.bbox_head
-    _require(rpn.use_sigmoid_cls, 'RPN classifier', 'with softmax', 'the sigmoid RPN classifier')
-    _require(len(rpn.prior_generator.strides) == 1, 'anchor generator',
+    require(rpn.use_sigmoid_cls, 'RPN classifier', 'with softmax', 'the sigmoid RPN classifier')
+    require(len(rpn.prior_generator.strides) == 1, 'anchor generator',
              f'with {len(rpn.prior_generator.strides)} levels', 'a single feature level')
-    _require(not bbox_head.reg_class_agnostic and not bbox_head.custom_cls_channels, 'box head',
+    require(not bbox_head.reg_class_agnostic and not bbox_head.custom_cls_channels, 'box head',
              'with class-agnostic regression or custom classifier', 'per-class regression with softmax')
     for name, coder in (('RPN', rpn.bbox_coder), ('box head', bbox_head.bbox_coder)):
-        _require(type(coder).__name__ == 'DeltaXYWHBBoxCoder' and not coder.add_ctr_clamp and coder.clip_border,
+        require(isinstance(coder, DeltaXYWHBBoxCoder) and not coder.add_ctr_clamp and coder.clip_border,
                  f'{name} box coder', type(coder).__name__, 'DeltaXYWHBBoxCoder with border clipping')
     rpn_cfg, rcnn_cfg = detector.test_cfg.rpn, detector.test_cfg.rcnn
     for name, cfg in (('RPN', rpn_cfg), ('RCNN', rcnn_cfg)):
-        _require(cfg.nms.get('type', 'nms') == 'nms', f'{name} NMS', cfg.nms.get('type'), 'plain nms')
-
-
-def check_exportable(detector: nn.Module) -> None:
-    """Check that ``detector`` has the C4 layout :class:`ExportableFasterRCNN` reproduces.
-
-    Raises:
-        UnsupportedDetectorError: Naming the first component (and its type) that has no standard-ONNX form.
-    """
-    _require(isinstance(detector, TwoStageDetector), 'detector', type(detector).__name__,
-             'a two-stage detector (FasterRCNN)')
-    _require(not detector.with_neck, 'neck', type(getattr(detector, 'neck', None)).__name__,
-             'the C4 layout without a neck')
-    rpn, roi_head = detector.rpn_head, detector.roi_head
-    _require(type(rpn).__name__ in ('RPNHead', 'MixedPrecisionRPNHead') and rpn.num_convs == 1, 'RPN head',
-             type(rpn).__name__, "mmdet's RPNHead (or MixedPrecisionRPNHead) with one conv")
-    _require(type(roi_head).__name__ == 'StandardRoIHead' and roi_head.with_shared_head, 'RoI head',
-             type(roi_head).__name__, 'StandardRoIHead with a shared head')
-    roi_layer = roi_head.bbox_roi_extractor.roi_layers[0]
-    _require(type(roi_layer).__name__ in ('RoIAlign', 'SeparableRoIAlign') and roi_layer.pool_mode == 'avg',
-             'RoI layer', type(roi_layer).__name__, 'RoIAlign or SeparableRoIAlign (average pooling)')
-    bbox_head = roi_head.bbox_head
-    _require(type(bbox_head).__name__ == 'BBoxHead' and bbox_head.with_avg_pool, 'box head',
-             type(bbox_head).__name__, "mmdet's BBoxHead with average pooling")
-    check_shared_glue(detector)
+        require(cfg.nms.get('type', 'nms') == 'nms', f'{name} NMS', cfg.nms.get('type'), 'plain nms')
 
 
 class TwoStageGraph(nn.Module):
@@ -147,53 +126,6 @@ class TwoStageGraph(nn.Module):
         labels = candidates % class_scores.shape[1]
         keep = _batched_nms(boxes, scores, labels, self.rcnn_cfg.nms.iou_threshold)[:self.rcnn_cfg.max_per_img]
         return boxes[keep], scores[keep], labels[keep]
-
-
-class ExportableFasterRCNN(TwoStageGraph):
-    """Single-image inference of a C4 Faster R-CNN with traceable, standard-ONNX ops.
-
-    Input: one image of shape (1, 3, H, W), RGB, pixel values 0..255, already resized to the model's scale (any
-    H and W). Output: ``boxes`` (N, 4) as x1, y1, x2, y2 in input pixels, ``scores`` (N,) and ``labels`` (N,),
-    at most ``test_cfg.rcnn.max_per_img`` detections sorted by score.
-
-    Args:
-        detector: A trained MMDetection ``FasterRCNN`` in the C4 layout, in eval mode.
-
-    Raises:
-        UnsupportedDetectorError: If ``detector`` has a component without a standard-ONNX form here.
-    """
-
-    def __init__(self, detector: TwoStageDetector) -> None:
-        check_exportable(detector)
-        super().__init__(detector)
-        self.backbone = detector.backbone
-        self.rpn_conv = detector.rpn_head.rpn_conv
-        roi_head = detector.roi_head
-        roi_layer = roi_head.bbox_roi_extractor.roi_layers[0]
-        self.roi_output_size = roi_layer.output_size
-        self.roi_spatial_scale = float(roi_layer.spatial_scale)
-        self.roi_sampling_ratio = int(roi_layer.sampling_ratio)
-        self.roi_aligned = bool(roi_layer.aligned)
-        self.shared_head = roi_head.shared_head
-        self.box_pool = roi_head.bbox_head.avg_pool
-
-    def forward(self, image: Tensor) -> tuple[Tensor, Tensor, Tensor]:
-        """Detect objects in one RGB image tensor of shape (1, 3, H, W) with values 0..255."""
-        image_size = shape_as_tensor(image)
-        height, width = image_size[2], image_size[3]
-        features = self.backbone(self.normalise_and_pad(image))[-1]
-        proposals = self.propose(nn.functional.relu(self.rpn_conv(features)), height, width)
-        return self.detect(features, proposals, height, width)
-
-    def detect(self, features: Tensor, proposals: Tensor, height: Tensor,
-               width: Tensor) -> tuple[Tensor, Tensor, Tensor]:
-        """Per-RoI stage on the proposals, then the box layers and per-class NMS."""
-        rois = torch.cat([proposals[:, :1] * 0, proposals], dim=1)  # batch index 0
-        roi_features = torchvision.ops.roi_align(
-            features, rois, self.roi_output_size, spatial_scale=self.roi_spatial_scale,
-            sampling_ratio=self.roi_sampling_ratio, aligned=self.roi_aligned)
-        head_features = self.box_pool(self.shared_head(roi_features)).flatten(1)
-        return self.classify_and_suppress(proposals, head_features, height, width)
 
 
 def _at_most(limit: int, values: Tensor) -> Tensor | int:

@@ -14,9 +14,9 @@ from pathlib import Path
 
 from mmengine.config import Config
 
-from .project_configs import SCALES, config_name
-from .reference import DETECTION_MAP
-from .table import markdown_table
+from ..core.markdown import markdown_table
+from ..core.paper_numbers import DETECTION_MAP
+from ..core.project_configs import SCALES, scaled_config_name
 
 #: (backbone as in Table 7, ImageNet weights, config path under configs/ without .py, at scale 600).
 ROWS = (
@@ -32,7 +32,7 @@ ROWS = (
     ('ShuffleNet 1x (g=3), light head', 'Megvii', 'lighthead/frcnn_lh_shufflenet_1x'),
     ('1.0 MobileNet-224, light head', 'timm', 'lighthead/frcnn_lh_mobilenet_v1'),
 )
-#: Keys of shufflenet_det.reference.DETECTION_MAP for each Table 7 backbone.
+#: Keys of shufflenet_det.core.paper_numbers.DETECTION_MAP for each Table 7 backbone.
 PAPER_KEYS = {
     'ShuffleNet 2x (g=3)': ('ShuffleNet 2x (g=3)',),
     'ShuffleNet 1x (g=3)': ('ShuffleNet 1x (g=3)',),
@@ -117,7 +117,7 @@ def report(work_root: Path) -> str:
     for backbone, weights, config in ROWS:
         row = [backbone, weights, config]
         for scale in SCALES:
-            name = config_name(Path(config).name, scale)
+            name = scaled_config_name(Path(config).name, scale)
             result = find_result(work_root / name)
             row += [paper_cell(backbone, scale), our_cell(result)]
             if result is not None:

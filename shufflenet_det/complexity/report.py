@@ -6,10 +6,10 @@ import torch
 from mmdet.registry import MODELS
 from mmdet.utils import register_all_modules
 
-from . import reference
-from .complexity import classifier_complexity, config_input_shape, detector_complexity
-from .imagenet_init import without_pretrained
-from .project_configs import (
+from ..checkpoints.imagenet_init import without_pretrained
+from ..core import paper_numbers
+from ..core.markdown import markdown_table
+from ..core.project_configs import (
     MMDET_R50_C4,
     SCALES,
     display_path,
@@ -17,7 +17,7 @@ from .project_configs import (
     load_config,
     project_detector_configs,
 )
-from .table import markdown_table
+from .mult_adds import classifier_complexity, config_input_shape, detector_complexity
 
 
 def percent_off(measured: float, paper: float | None) -> str | None:
@@ -27,13 +27,13 @@ def percent_off(measured: float, paper: float | None) -> str | None:
 
 def classifier_table(shape: tuple[int, int]) -> str:
     """Our backbones' classification networks and torchvision's reference networks beside the published figures."""
-    from .benchmark.classifiers import TORCHVISION_CLASSIFIERS, build_classifier
+    from ..benchmark.classifiers import TORCHVISION_CLASSIFIERS, build_classifier
 
     rows = []
-    for name in [*reference.CLASSIFIER_BACKBONES, *TORCHVISION_CLASSIFIERS]:
+    for name in [*paper_numbers.CLASSIFIER_BACKBONES, *TORCHVISION_CLASSIFIERS]:
         measured = classifier_complexity(build_classifier(name), *shape)
-        paper_mflops = reference.CLASSIFIER_MFLOPS.get(name) if shape == (224, 224) else None
-        paper_mparams = reference.CLASSIFIER_MPARAMS.get(name)
+        paper_mflops = paper_numbers.CLASSIFIER_MFLOPS.get(name) if shape == (224, 224) else None
+        paper_mparams = paper_numbers.CLASSIFIER_MPARAMS.get(name)
         rows.append([name, measured.mflops, paper_mflops, percent_off(measured.mflops, paper_mflops),
                      measured.mparams, paper_mparams])
     headers = [f'classifier at {shape[0]}x{shape[1]}', 'MFLOPs (ours)', 'MFLOPs (paper)', 'diff',
@@ -43,7 +43,7 @@ def classifier_table(shape: tuple[int, int]) -> str:
 
 def single_classifier_table(backbone: dict, shape: tuple[int, int]) -> str:
     """Mult-adds and parameters of the classification network of one backbone config."""
-    from .models import ClassificationNet
+    from ..models import ClassificationNet
 
     result = classifier_complexity(ClassificationNet(backbone), *shape)
     return markdown_table(['classifier', 'input', 'MFLOPs', 'Mparams'],
@@ -59,7 +59,7 @@ def detector_row(config: str | Path, shape: tuple[int, int] | None, proposals: i
     height, width = shape or config_input_shape(cfg)
     result = detector_complexity(detector, height, width, num_proposals)
     # The MobileNets paper counted its C4 Faster R-CNN; the light-head layout has no paper number.
-    paper = (reference.MOBILENET_FRCNN_GFLOPS.get(min(height, width))
+    paper = (paper_numbers.MOBILENET_FRCNN_GFLOPS.get(min(height, width))
              if cfg.model.backbone.type == 'MobileNetV1' and cfg.model.type != 'LightHeadRCNN' else None)
     return [display_path(config), f'{height}x{width}', num_proposals, result.image_wise.gflops, result.per_roi.mflops,
             result.mult_adds / 1e9, paper, result.params / 1e6]

@@ -24,10 +24,10 @@ from mmengine.config import Config
 from mmengine.optim import build_optim_wrapper
 from mmengine.runner import Runner
 
+from ..cli.run_setup import enable_amp
+from ..core.markdown import markdown_table
 from ..datasets import ShapesDataset, coco_config_options, write_coco_sized_dataset
 from ..deploy.machine import describe_machine
-from ..runtime import enable_amp
-from ..table import markdown_table
 
 #: Images in COCO train2017 (the papers' trainval35k); MMDetection drops the ~1 % without boxes.
 COCO_TRAIN_IMAGES = 118_287
@@ -83,7 +83,7 @@ def discover_configs(root: Path) -> list[Path]:
     return sorted(path for pattern in CONFIG_PATTERNS for path in root.glob(pattern))
 
 
-def config_name(config: Path) -> str:
+def config_label(config: Path) -> str:
     """A config's name as the tables show it: its path under ``configs/`` without ``.py``."""
     parts = config.with_suffix('').parts
     if 'configs' not in parts:
@@ -128,7 +128,7 @@ def measure_config(config: Path, data: ShapesDataset, device: torch.device, amp:
     Returns:
         The measured row.
     """
-    name = config_name(config)
+    name = config_label(config)
     if amp and device.type != 'cuda':
         return ThroughputRow(name, amp, batch_size, None, note='n/a: AMP needs a CUDA GPU')
     register_all_modules()
@@ -169,7 +169,7 @@ def measure_configs(configs: list[Path], device: torch.device, amp_modes: tuple[
                                         num_val=1)
         jobs = [(config, amp) for config in configs for amp in amp_modes]
         for number, (config, amp) in enumerate(jobs, start=1):
-            print(f'[{number}/{len(jobs)}] {config_name(config)}, AMP {"on" if amp else "off"} ...',
+            print(f'[{number}/{len(jobs)}] {config_label(config)}, AMP {"on" if amp else "off"} ...',
                   file=sys.stderr, flush=True)
             rows.append(measure_config(config, data, device, amp, batch_size, warmup, iters, cfg_options))
     return rows
