@@ -28,7 +28,7 @@ MMDET_R50_C4 = 'mmdet::faster_rcnn/faster-rcnn_r50-caffe_c4-1x_coco.py'
 
 def config_root() -> Path:
     """The folder holding the project's configs (``configs/`` of a checkout, or the installed copy)."""
-    return Path(str(importlib.resources.files(__package__) / 'configs'))
+    return Path(str(importlib.resources.files('shufflenet_det') / 'configs'))
 
 
 def load_config(config: str | Path) -> Config:

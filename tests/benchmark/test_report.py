@@ -4,11 +4,11 @@ import csv
 
 import pytest
 
-from shufflenet_det import reference
 from shufflenet_det.benchmark.plots import plot_latency_vs_mult_adds, plot_latency_vs_resolution
 from shufflenet_det.benchmark.ratios import CLAIMS, compare_ratios, verdict
 from shufflenet_det.benchmark.report import sweep_markdown, write_csv
 from shufflenet_det.benchmark.rows import Row
+from shufflenet_det.core import paper_numbers
 from shufflenet_det.deploy.machine import Machine
 
 X86 = Machine(cpu='AMD EPYC', architecture='x86_64', board=None, logical_cpus=2, usable_cpus=2, governor=None,
@@ -69,7 +69,7 @@ def test_measured_ratios(rows):
 def test_markdown_names_the_machine_and_the_paper_device(rows):
     text = sweep_markdown(rows, ['torch', 'onnx'], X86, warmup=1, runs=5)
     assert 'AMD EPYC (x86_64), 1 thread' in text
-    assert f'ms, {reference.TABLE8_DEVICE}' in text
+    assert f'ms, {paper_numbers.TABLE8_DEVICE}' in text
     assert 'PyTorch eager ms (x86_64)' in text and 'ONNX Runtime ms (x86_64)' in text
     header_lines = [line for line in text.splitlines() if line.startswith('| ')]
     assert not any('ARM' in line for line in header_lines)  # an x86 figure is never labelled ARM

@@ -2,18 +2,18 @@
 
 import pytest
 
-from shufflenet_det import reference
 from shufflenet_det.benchmark.classifiers import build_classifier
 from shufflenet_det.complexity.mult_adds import classifier_complexity
 from shufflenet_det.complexity.report import detector_row, percent_off
+from shufflenet_det.core import paper_numbers
 from shufflenet_det.core.project_configs import MMDET_R50_C4, config_for, display_path
 
 
 @pytest.mark.parametrize('name, tolerance', [('ResNet-50', 0.01), ('VGG-16', 0.02), ('GoogLeNet', 0.04)])
 def test_torchvision_classifiers_count_about_the_published_mult_adds(name, tolerance):
     measured = classifier_complexity(build_classifier(name))
-    assert measured.mflops == pytest.approx(reference.CLASSIFIER_MFLOPS[name], rel=tolerance)
-    assert measured.mparams == pytest.approx(reference.CLASSIFIER_MPARAMS[name], rel=0.03)
+    assert measured.mflops == pytest.approx(paper_numbers.CLASSIFIER_MFLOPS[name], rel=tolerance)
+    assert measured.mparams == pytest.approx(paper_numbers.CLASSIFIER_MPARAMS[name], rel=0.03)
 
 
 def test_mmdet_r50_c4_splits_image_and_roi_work():

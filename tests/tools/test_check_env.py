@@ -8,7 +8,7 @@ import mmcv.ops
 import pytest
 import torch
 
-from shufflenet_det import environment
+from shufflenet_det.cli import doctor
 from shufflenet_det.cli.doctor import Check, check_cuda, check_mmcv_ops, check_ops_on, format_report, run_checks
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -72,7 +72,7 @@ def test_failing_ops_are_a_problem_with_the_error(monkeypatch):
 
 
 def test_missing_package_is_a_problem():
-    (check, ) = environment.check_packages(('surely-not-installed-package', ))
+    (check, ) = doctor.check_packages(('surely-not-installed-package', ))
     assert check.result == 'not installed' and 'make install' in check.fix
 
 
@@ -85,7 +85,7 @@ def test_report_lists_each_problem_with_its_fix():
 def test_this_machine_without_a_gpu():
     checks = {check.name: check for check in run_checks()}
     assert all(check.ok for check in checks.values())
-    assert set(environment.PACKAGES) < set(checks) and 'RoIAlign + nms on cpu' in checks
+    assert set(doctor.PACKAGES) < set(checks) and 'RoIAlign + nms on cpu' in checks
     assert checks['mmcv ops'].result.startswith('CPU only')
     assert not any(name.endswith('cuda:0') for name in checks)
 

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from mmengine.config import Config
 
-from shufflenet_det import table7 as report
 from shufflenet_det.checkpoints import find_architecture
 from shufflenet_det.core.project_configs import SCALES, config_for
 from shufflenet_det.datasets import generate_dataset
+from shufflenet_det.results import table7 as report
 
 ROOT = Path(__file__).resolve().parents[2]
 
