@@ -15,3 +15,7 @@ class CheckpointFileError(ShufflenetDetError, ValueError):
 
 class DatasetError(ShufflenetDetError, ValueError):
     """An annotation file that cannot be trained or evaluated on."""
+
+
+class ResultFileError(ShufflenetDetError, ValueError):
+    """A result file under results/ (or a table marker naming one) that a published table cannot be made from."""

@@ -2,7 +2,6 @@
 
 import json
 import os
-import platform
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from multiprocessing import get_context
@@ -12,19 +11,17 @@ import torch
 
 from ..complexity.mult_adds import detector_complexity
 from ..core.config_edits import load_with_epochs
-from ..core.markdown import markdown_table
 from ..core.project_configs import config_scale
 from ..datasets import CLASSES, generate_dataset
 from ..deploy.images import read_image
+from ..deploy.machine import describe_machine
+from ..results.convergence import CONVERGED_GAIN_PERCENT, gain_label
+from ..results.result_file import run_provenance, write_result_file
+from ..results.shapes_rows import DemoRow
+from ..results.tables import demo_table
 from .grid import GRID_EPOCHS
 from .picture import detection_sheet, ground_truth, torch_detections
-from .training_run import (
-    CONVERGED_GAIN_PERCENT,
-    TrainedDetector,
-    gain_label,
-    print_now,
-    train_detector,
-)
+from .training_run import TrainedDetector, print_now, train_detector
 
 CONFIGS = ('configs/demo/shapes_frcnn_shufflenet.py', 'configs/demo/shapes_frcnn_mobilenet.py')
 PICTURE_IMAGES = 4
@@ -39,13 +36,15 @@ class DemoResult:
     gflops: float
     mparams: float
 
-    def summary(self) -> dict:
-        """The detector's numbers for ``--json``: final metrics (percent), GFLOPs, training seconds, history."""
-        return {**{key: value for key, value in self.trained.final.items() if key != 'seconds'},
-                'gflops': round(self.gflops, 4), 'mparams': round(self.mparams, 3),
-                'train_seconds': round(self.trained.train_seconds, 1),
-                'bbox_mAP_by_epoch': {str(epoch): vals['bbox_mAP']
-                                      for epoch, vals in sorted(self.trained.vals.items())}}
+    def row(self) -> DemoRow:
+        """The detector's row of the demo table and result file: final metrics (percent), history, complexity."""
+        final = self.trained.final
+        return DemoRow(config=self.config, **{key: final.get(key) for key in (
+                           'bbox_mAP', 'bbox_mAP_50', 'bbox_mAP_75', 'bbox_mAP_s', 'bbox_mAP_m', 'bbox_mAP_l')},
+                       bbox_mAP_by_epoch={str(epoch): vals['bbox_mAP']
+                                          for epoch, vals in sorted(self.trained.vals.items())},
+                       gflops=round(self.gflops, 4), mparams=round(self.mparams, 3),
+                       train_minutes=round(self.trained.train_seconds / 60, 2))
 
 
 def complexity_at_scale(trained: TrainedDetector) -> tuple[float, float]:
@@ -55,20 +54,6 @@ def complexity_at_scale(trained: TrainedDetector) -> tuple[float, float]:
     model = trained.runner.model
     complexity = detector_complexity(model, input_scale.scale, input_scale.max_size, cfg.model.test_cfg.rpn.max_per_img)
     return complexity.mult_adds / 1e9, complexity.params / 1e6
-
-
-def results_table(results: list[DemoResult]) -> str:
-    """Markdown table: mAP at 75 % and 100 % of the schedule and the gain between them, AP50, AP by size,
-    complexity, training time."""
-    rows = []
-    for result in results:
-        final = result.trained.final
-        rows.append([Path(result.config).stem, result.trained.map_before_final, final['bbox_mAP'],
-                     gain_label(result.trained.last_quarter_gain), final['bbox_mAP_50'], final['bbox_mAP_s'],
-                     final['bbox_mAP_m'], final['bbox_mAP_l'], result.gflops, result.mparams,
-                     f'{result.trained.train_seconds / 60:.1f} min'])
-    return markdown_table(['detector', 'mAP @75%', 'mAP', 'last-quarter gain', 'AP50', 'AP_s', 'AP_m', 'AP_l',
-                           'GFLOPs', 'Mparams', 'training'], rows)
 
 
 def convergence_warnings(results: list[DemoResult]) -> list[str]:
@@ -106,6 +91,11 @@ def train_in_own_process(config: str, work_dir: Path, epochs: int | None, thread
                    progress=lambda line: print_now(f'    [{name}] {line.strip()}'))
 
 
+def threads_each(trainings: int) -> int:
+    """Torch threads each of ``trainings`` side-by-side trainings gets: the CPU cores shared out."""
+    return max(1, (os.cpu_count() or 1) // trainings)
+
+
 def train_side_by_side(configs: tuple[str, ...], work_root: Path, epochs: int | None) -> int:
     """Train every config at once, one process each, sharing the CPU cores out between them.
 
@@ -115,7 +105,7 @@ def train_side_by_side(configs: tuple[str, ...], work_root: Path, epochs: int | 
     Returns:
         The torch threads each training had.
     """
-    threads = max(1, (os.cpu_count() or 1) // len(configs))
+    threads = threads_each(len(configs))
     print(f'==> training {len(configs)} detectors side by side, {threads} torch thread(s) each', flush=True)
     with ProcessPoolExecutor(len(configs), mp_context=get_context('spawn')) as pool:
         runs = [pool.submit(train_in_own_process, config, work_root / Path(config).stem, epochs, threads)
@@ -145,7 +135,7 @@ def run_demo(work_root: Path, configs: tuple[str, ...] = CONFIGS, dataset_root: 
                                  progress=None)
         gflops, mparams = complexity_at_scale(trained)
         results.append(DemoResult(config, trained, gflops, mparams))
-        print(f'{Path(config).stem}: mAP by epoch {results[-1].summary()["bbox_mAP_by_epoch"]}, '
+        print(f'{Path(config).stem}: mAP by epoch {results[-1].row().bbox_mAP_by_epoch}, '
               f'{trained.train_seconds / 60:.1f} min training', flush=True)
     picture = work_root / 'detections.png'
     draw_demo(results, dataset.img_dir('val'), dataset.ann_file('val'), picture)
@@ -154,15 +144,25 @@ def run_demo(work_root: Path, configs: tuple[str, ...] = CONFIGS, dataset_root: 
     size = f'{input_scale.max_size}x{input_scale.scale}'
     print(f'\nShapes val split ({num_val} images, resized to at most {size}), COCO mAP@[.5:.95] in %, '
           f'at 75 % and 100 % of the schedule; GFLOPs = mult-adds at that size with the test-time proposal count; '
-          f'{platform.machine()}, each detector trained with {threads} torch thread(s):\n')
-    print(results_table(results))
+          f'{describe_machine(threads).label} per detector:\n')
+    print(demo_table([result.row() for result in results]))
     for warning in convergence_warnings(results):
         print(f'\nnote: {warning}')
     print(f'\ndetections drawn in {picture}')
     return results
 
 
-def write_json(results: list[DemoResult], path: Path) -> None:
-    """Write ``{config path: summary}`` (see :meth:`DemoResult.summary`) to ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({result.config: result.summary() for result in results}, indent=2) + '\n')
+def write_json(results: list[DemoResult], path: Path, provenance: dict) -> None:
+    """Write the demo's result file (kind ``demo``, one :class:`DemoRow` per detector) to ``path``.
+
+    Args:
+        results: The trained detectors.
+        path: The file; ``results/demo/<name>.json`` publishes it (``tools/make_tables.py``).
+        provenance: Machine, command, commit and date (:func:`shufflenet_det.results.result_file.run_provenance`).
+    """
+    write_result_file(path, 'demo', [result.row().as_dict() for result in results], provenance)
+
+
+def demo_provenance(configs: tuple[str, ...] = CONFIGS) -> dict:
+    """Machine (with the torch threads each detector trains with), command, commit and date of this demo run."""
+    return run_provenance(describe_machine(threads_each(len(configs))).label)

@@ -22,7 +22,6 @@ from mmengine.config import Config
 from ..complexity.mult_adds import detector_complexity
 from ..core.config_edits import load_with_epochs, set_data_root, set_input_scale
 from ..core.errors import ConfigError
-from ..core.markdown import markdown_table
 from ..core.project_configs import config_scale
 from ..datasets import generate_dataset
 from ..deploy.coco_eval import evaluate_onnx
@@ -33,13 +32,11 @@ from ..deploy.preprocess import InputScale
 from ..deploy.timing import LatencyStats, time_runs
 from ..engine.atomic_files import write_text
 from ..export import export_detector
-from .training_run import (
-    CONVERGED_GAIN_PERCENT,
-    gain_label,
-    last_quarter_gain,
-    print_now,
-    train_detector,
-)
+from ..results.convergence import CONVERGED_GAIN_PERCENT
+from ..results.result_file import run_provenance, write_result_file
+from ..results.shapes_rows import GridRow, row_from_dict
+from ..results.tables import grid_table
+from .training_run import print_now, train_detector
 
 #: The grid's rows: the ~40 MFLOPs pair of the ShuffleNet paper's Table 5 and the ~140 MFLOPs pair, with the C4
 #: head. Add a config here (or pass ``--configs``) to add a detector, e.g. the light-head twins of the first pair
@@ -49,11 +46,10 @@ DEFAULT_CONFIGS = ('configs/demo/shapes_frcnn_shufflenet.py', 'configs/demo/shap
 #: The grid's schedule in epochs: three times the demo's (configs/_base_/schedules/shapes_short.py), long enough
 #: for the detectors to gain little in the last quarter (each run's gain: docs/results.md).
 GRID_EPOCHS = 36
-RESULT_FILE = 'result.json'
+RESULT_FILE = 'result.json'  # a cell's GridRow
+GRID_RESULT_FILE = 'results.json'  # the whole grid as a result file, ready for results/grid/
 CELL_CONFIG_FILE = 'cell_config.py'  # the config a cell was started with; a rerun must ask for the same one
 MODEL_NAME = 'model'  # each cell's export: model.onnx and its sidecar
-CSV_COLUMNS = ('detector', 'backbone', 'head', 'scale', 'map_torch', 'map_onnx', 'map_50', 'map_s', 'map_m', 'map_l',
-               'map_torch_at_75', 'gflops', 'mparams', 'ort_ms', 'train_min', 'cell_min')
 LATENCY_IMAGES = 10
 LATENCY_WARMUP = 5  # untimed runs of each model before its first block
 LATENCY_BLOCK = 5  # runs of one model in a row: the models take turns block by block
@@ -114,9 +110,8 @@ def interleaved_latency_ms(models: Sequence[Path], image_dir: Path, ann: dict) -
 
     Each model runs :data:`LATENCY_BLOCK` times in a row (after :data:`LATENCY_WARMUP` untimed runs in its first
     turn), then the next one does, for :data:`LATENCY_BLOCKS` rounds. A slow or fast stretch of the machine then
-    falls on every model alike, so the ratios between them hold. Timed one after the other, the same models'
-    medians moved by up to a third from one pass to the next on a 2-core machine, enough to rank a model at scale
-    192 slower than itself at 384.
+    falls on every model alike, so the ratios between them hold, where models timed one after the other can
+    swap ranks between passes (docs/results.md).
     """
     detectors = [Detector(model, threads=1) for model in models]
     runs = [cycling_runs(detector, [detector.prepare(read_image(image_dir / record['file_name'])).tensor
@@ -158,12 +153,17 @@ def claim_cell_folder(cell_dir: Path, cfg: Config) -> None:
     write_text(recorded, cfg.pretty_text)
 
 
+def read_cell_result(result_file: Path) -> GridRow:
+    """A finished cell's row (a cell finished before rows had ``ort_ms`` reads as not yet timed)."""
+    return row_from_dict(GridRow, {'ort_ms': None, **json.loads(result_file.read_text())}, str(result_file))
+
+
 def run_cell(cell: Cell, out_dir: Path, data_root: Path, epochs: int | None,
-             log: Callable[[str], None] = print_now) -> dict:
+             log: Callable[[str], None] = print_now) -> GridRow:
     """Train, evaluate, export and evaluate the export of ``cell``; reuse its result if it is finished.
 
     Returns:
-        The cell's row: the keys of :data:`CSV_COLUMNS` but ``ort_ms``, which :func:`time_cells` adds.
+        The cell's row, without ``ort_ms``, which :func:`time_cells` sets.
 
     Raises:
         ConfigError: If ``out_dir`` holds this cell started with another config (see :func:`claim_cell_folder`).
@@ -174,7 +174,7 @@ def run_cell(cell: Cell, out_dir: Path, data_root: Path, epochs: int | None,
     result_file = cell_dir / RESULT_FILE
     if result_file.is_file():
         log(f'    finished earlier, reusing {result_file}')
-        return json.loads(result_file.read_text())
+        return read_cell_result(result_file)
     start = time.perf_counter()
     input_scale = config_scale(cfg)
     shorter = input_scale.scale
@@ -188,48 +188,52 @@ def run_cell(cell: Cell, out_dir: Path, data_root: Path, epochs: int | None,
     onnx_path = export_detector(config_file, str(trained.checkpoint), cell_dir, name=MODEL_NAME).path
     val_dir, ann_file = data_root / 'val', data_root / 'annotations' / 'instances_val.json'
     onnx_metrics, _ = evaluate_onnx(onnx_path, ann_file, val_dir)
-    row = {'detector': Path(cell.config).stem, 'backbone': backbone_name(cfg), 'head': head_name(cfg),
-           'scale': shorter,
-           'map_torch': final['bbox_mAP'], 'map_onnx': onnx_metrics['bbox_mAP'], 'map_50': final['bbox_mAP_50'],
-           'map_s': final['bbox_mAP_s'], 'map_m': final['bbox_mAP_m'], 'map_l': final['bbox_mAP_l'],
-           'map_torch_at_75': trained.map_before_final,
-           'gflops': round(complexity.mult_adds / 1e9, 4), 'mparams': round(complexity.params / 1e6, 3),
-           'train_min': round(trained.train_seconds / 60, 2),
-           'cell_min': round((time.perf_counter() - start) / 60, 2)}
-    result_file.write_text(json.dumps(row, indent=2) + '\n')
-    log(f'    mAP {row["map_torch"]:.1f} (PyTorch) / {row["map_onnx"]:.1f} (ONNX), {row["gflops"]:.3f} GFLOPs, '
-        f'{row["train_min"]:.1f} min training')
+    row = GridRow(detector=Path(cell.config).stem, backbone=backbone_name(cfg), head=head_name(cfg), scale=shorter,
+                  map_torch=final['bbox_mAP'], map_onnx=onnx_metrics['bbox_mAP'], map_50=final['bbox_mAP_50'],
+                  map_s=final['bbox_mAP_s'], map_m=final['bbox_mAP_m'], map_l=final['bbox_mAP_l'],
+                  map_torch_at_75=trained.map_before_final,
+                  gflops=round(complexity.mult_adds / 1e9, 4), mparams=round(complexity.params / 1e6, 3),
+                  ort_ms=None, train_min=round(trained.train_seconds / 60, 2),
+                  cell_min=round((time.perf_counter() - start) / 60, 2))
+    write_text(result_file, json.dumps(row.as_dict(), indent=2) + '\n')
+    log(f'    mAP {row.map_torch:.1f} (PyTorch) / {row.map_onnx:.1f} (ONNX), {row.gflops:.3f} GFLOPs, '
+        f'{row.train_min:.1f} min training')
     return row
 
 
-def time_cells(cells: Sequence[Cell], rows: list[dict], out_dir: Path, data_root: Path) -> None:
+def time_cells(cells: Sequence[Cell], rows: list[GridRow], out_dir: Path, data_root: Path) -> None:
     """Set every row's ``ort_ms``: each cell's ONNX model timed at 1 thread, the models taking turns."""
     ann = json.loads((data_root / 'annotations' / 'instances_val.json').read_text())
     print(f'timing {len(cells)} ONNX models, 1 ONNX Runtime thread each, taking turns', flush=True)
     medians = interleaved_latency_ms([out_dir / cell.name / f'{MODEL_NAME}.onnx' for cell in cells],
                                      data_root / 'val', ann)
     for cell, row, median in zip(cells, rows, medians, strict=True):
-        row['ort_ms'] = round(median, 2)
-        print(f'    {cell.name}: {row["ort_ms"]:.1f} ms', flush=True)
+        row.ort_ms = round(median, 2)
+        print(f'    {cell.name}: {row.ort_ms:.1f} ms', flush=True)
 
 
-def write_outputs(rows: list[dict], out_dir: Path, machine: str) -> None:
-    """``compare.csv``, ``compare.md`` and ``accuracy_vs_latency.png`` in ``out_dir``."""
+def write_outputs(rows: list[GridRow], out_dir: Path, provenance: dict, **extra: object) -> None:
+    """``results.json``, ``compare.csv``, ``compare.md`` and ``accuracy_vs_latency.png`` in ``out_dir``.
+
+    Args:
+        rows: The timed cells.
+        out_dir: The grid's folder.
+        provenance: Machine, command, commit and date (:func:`shufflenet_det.results.result_file.run_provenance`).
+        extra: Further keys of the result file (``epochs``, ...).
+    """
+    machine = provenance['machine']
+    cell_minutes = round(sum(row.cell_min or 0 for row in rows), 1)
+    write_result_file(out_dir / GRID_RESULT_FILE, 'grid', [row.as_dict() for row in rows], provenance,
+                      cell_min_total=cell_minutes, **extra)
     with (out_dir / 'compare.csv').open('w', newline='') as handle:
-        writer = csv.DictWriter(handle, fieldnames=CSV_COLUMNS)
+        writer = csv.DictWriter(handle, fieldnames=GridRow.field_names())
         writer.writeheader()
-        writer.writerows(rows)
-    table = markdown_table(
-        ['backbone', 'head', 'scale', 'mAP (PyTorch)', 'mAP (ONNX)', 'mAP @75%', 'last-quarter gain', 'AP50',
-         'AP_s', 'AP_m', 'AP_l', 'GFLOPs', 'Mparams', 'ORT ms (1 thread)', 'training min'],
-        [[row['backbone'], row['head'], row['scale'], row['map_torch'], row['map_onnx'], row['map_torch_at_75'],
-          gain_label(last_quarter_gain(row['map_torch_at_75'], row['map_torch'])), row['map_50'], row['map_s'],
-          row['map_m'], row['map_l'], row['gflops'], row['mparams'], row['ort_ms'], row['train_min']]
-         for row in rows])
+        writer.writerows(row.as_dict() for row in rows)
+    table = grid_table(rows)
     note = (f'Shapes val split, COCO mAP@[.5:.95] in %; scale = shorter input side; GFLOPs = mult-adds of a '
             f'scale x scale input with the test-time proposals; latency = median ONNX Runtime session.run over '
             f'val images at 1 thread, the models taking turns, on {machine}; the cells took '
-            f'{sum(row["cell_min"] for row in rows):.1f} min '
+            f'{cell_minutes:.1f} min '
             'together (each: training, evaluation, export and ONNX evaluation; the timing pass not included). '
             'mAP @75% is the PyTorch mAP at 75 % of the schedule; a cell whose mAP rose by '
             f'{CONVERGED_GAIN_PERCENT:.0f} % or more since then is not converged.')
@@ -237,7 +241,7 @@ def write_outputs(rows: list[dict], out_dir: Path, machine: str) -> None:
     plot_accuracy_vs_latency(rows, machine, out_dir / 'accuracy_vs_latency.png')
 
 
-def plot_accuracy_vs_latency(rows: list[dict], machine: str, path: Path) -> None:
+def plot_accuracy_vs_latency(rows: list[GridRow], machine: str, path: Path) -> None:
     """mAP against ONNX Runtime latency, one marker per detector, a line joining its input scales."""
     import matplotlib
 
@@ -246,13 +250,13 @@ def plot_accuracy_vs_latency(rows: list[dict], machine: str, path: Path) -> None
 
     figure, axis = plt.subplots(figsize=(8, 6))
     markers = 'osD^vP*X'
-    for index, detector in enumerate(dict.fromkeys(row['detector'] for row in rows)):
-        series = sorted((row for row in rows if row['detector'] == detector), key=lambda row: row['scale'])
-        axis.plot([row['ort_ms'] for row in series], [row['map_torch'] for row in series],
-                  marker=markers[index % len(markers)], label=f'{series[0]["backbone"]}, {series[0]["head"]}',
-                  linestyle='--' if series[0]['head'] == 'light head' else '-')
+    for index, detector in enumerate(dict.fromkeys(row.detector for row in rows)):
+        series = sorted((row for row in rows if row.detector == detector), key=lambda row: row.scale)
+        axis.plot([row.ort_ms for row in series], [row.map_torch for row in series],
+                  marker=markers[index % len(markers)], label=f'{series[0].backbone}, {series[0].head}',
+                  linestyle='--' if series[0].head == 'light head' else '-')
         for row in series:
-            axis.annotate(str(row['scale']), (row['ort_ms'], row['map_torch']), textcoords='offset points',
+            axis.annotate(str(row.scale), (row.ort_ms, row.map_torch), textcoords='offset points',
                           xytext=(5, -10), fontsize=8)
     axis.set_xlabel('ONNX Runtime latency, 1 thread (ms)')
     axis.set_ylabel('COCO mAP@[.5:.95] on shapes val (%)')
@@ -265,13 +269,13 @@ def plot_accuracy_vs_latency(rows: list[dict], machine: str, path: Path) -> None
 
 
 def run_grid(configs: Sequence[str], factors: Sequence[int], out_dir: Path, data_root: Path,
-             dataset_size: dict | None = None, epochs: int | None = None) -> list[dict]:
-    """Run every cell (reusing finished ones) and write the table, CSV and plot.
+             dataset_size: dict | None = None, epochs: int | None = None) -> list[GridRow]:
+    """Run every cell (reusing finished ones) and write the result file, table, CSV and plot.
 
     Args:
         configs: Detector configs on the shapes dataset (the grid's rows; add a config to add a detector).
         factors: Input scale factors relative to each config's own scale, e.g. (1, 2).
-        out_dir: Output folder: one subfolder per cell, plus compare.md/.csv/.png.
+        out_dir: Output folder: one subfolder per cell, plus results.json and compare.md/.csv/.png.
         data_root: Shapes dataset folder (generated if missing).
         dataset_size: ``generate_dataset`` arguments (``num_train``, ``num_val``), default its defaults.
         epochs: Training epochs of every cell (validation at 75 % and 100 %); default each config's own.
@@ -285,7 +289,8 @@ def run_grid(configs: Sequence[str], factors: Sequence[int], out_dir: Path, data
         print(f'[{index}/{len(cells)}] {cell.name} ({time.perf_counter() - start:.0f} s so far)', flush=True)
         rows.append(run_cell(cell, out_dir, data_root, epochs))
     time_cells(cells, rows, out_dir, data_root)
-    write_outputs(rows, out_dir, describe_machine(threads=1).label)
+    write_outputs(rows, out_dir, run_provenance(describe_machine(threads=1).label), epochs=epochs)
     print((out_dir / 'compare.md').read_text())
-    print(f'wrote {out_dir / "compare.md"}, compare.csv and accuracy_vs_latency.png')
+    print(f'wrote {out_dir / GRID_RESULT_FILE} (copy it to results/grid/ and run tools/make_tables.py to publish '
+          f'it), compare.md, compare.csv and accuracy_vs_latency.png')
     return rows

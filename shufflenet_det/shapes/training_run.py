@@ -2,14 +2,19 @@
 
 A :class:`ValHistoryHook` appends every validation's COCO metrics and every epoch's training time to
 ``<work_dir>/history.json``, so the mAP at 75 % of the schedule and at its end, and the training time, are known
-after a run that was interrupted and resumed.
+after a run that was interrupted and resumed. What the run prints (pycocotools' summaries at every validation,
+the datasets' loading lines) goes to the run's log file; the screen gets one progress line per epoch and
+validation.
 """
 
+import contextlib
 import json
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 from mmengine.config import Config
 from mmengine.hooks import Hook
@@ -17,11 +22,9 @@ from mmengine.runner import Runner
 
 from ..cli.run_setup import adapt_to_cpu, build_runner
 from ..engine import configure_resume
+from ..results.convergence import last_quarter_gain
 
 HISTORY_FILE = 'history.json'
-#: A run counts as converged when its mAP rose by less than this (in % of the mAP at 75 % of the schedule) over
-#: the last quarter of its schedule.
-CONVERGED_GAIN_PERCENT = 5.0
 #: CocoMetric's keys (fractions) and the names they get in our results (percent).
 METRIC_NAMES = {'coco/bbox_mAP': 'bbox_mAP', 'coco/bbox_mAP_50': 'bbox_mAP_50', 'coco/bbox_mAP_75': 'bbox_mAP_75',
                 'coco/bbox_mAP_s': 'bbox_mAP_s', 'coco/bbox_mAP_m': 'bbox_mAP_m', 'coco/bbox_mAP_l': 'bbox_mAP_l'}
@@ -46,17 +49,25 @@ def percent_metrics(metrics: dict[str, float]) -> dict[str, float]:
             for key, name in METRIC_NAMES.items() if key in metrics}
 
 
+def run_log_file(runner: Runner) -> Path:
+    """The log file MMEngine's runner writes: ``<work_dir>/<timestamp>/<timestamp>.log``."""
+    return Path(runner.log_dir) / f'{runner.timestamp}.log'
+
+
 class ValHistoryHook(Hook):
     """Record each epoch's training seconds and each validation's metrics (percent) in ``history.json``.
 
     Args:
         progress: Called with one line per finished epoch and validation, or None.
+        screen: Where ``progress`` prints while the run's own output goes to its log file; default the
+            ``sys.stdout`` of the hook's creation.
     """
 
     priority = 'LOW'
 
-    def __init__(self, progress: Callable[[str], None] | None = print_now) -> None:
+    def __init__(self, progress: Callable[[str], None] | None = print_now, screen: TextIO | None = None) -> None:
         self.progress = progress
+        self.screen = screen or sys.stdout
 
     def before_train_epoch(self, runner: Runner) -> None:
         self._epoch_start = time.perf_counter()
@@ -78,7 +89,8 @@ class ValHistoryHook(Hook):
 
     def _say(self, line: str) -> None:
         if self.progress is not None:
-            self.progress(line)
+            with contextlib.redirect_stdout(self.screen):
+                self.progress(line)
 
     @staticmethod
     def _update(runner: Runner, section: str, value: object, epoch: int) -> None:
@@ -120,18 +132,6 @@ class TrainedDetector:
         return last_quarter_gain(self.map_before_final, self.final['bbox_mAP'])
 
 
-def last_quarter_gain(map_at_75: float | None, final_map: float) -> float | None:
-    """The mAP's rise over the last quarter of the schedule in % of its value at 75 %, or None without one."""
-    if not map_at_75:
-        return None
-    return 100 * (final_map - map_at_75) / map_at_75
-
-
-def gain_label(gain: float | None) -> str:
-    """A last-quarter gain as a table shows it: ``+15 %``, or ``-`` when unknown."""
-    return '-' if gain is None else f'{gain:+.0f} %'
-
-
 def train_detector(cfg: Config, work_dir: str | Path, resume: bool = True, quiet: bool = True,
                    progress: Callable[[str], None] | None = print_now) -> TrainedDetector:
     """Train ``cfg`` in ``work_dir`` (resuming from its last checkpoint if there is one) with validation history.
@@ -157,7 +157,8 @@ def train_detector(cfg: Config, work_dir: str | Path, resume: bool = True, quiet
     adapt_to_cpu(cfg, 'none')
     runner = build_runner(cfg)
     runner.register_hook(ValHistoryHook(progress))
-    runner.train()
+    with run_log_file(runner).open('a') as log, contextlib.redirect_stdout(log):
+        runner.train()
     history = read_history(work_dir)
     epochs = cfg.train_cfg.max_epochs
     return TrainedDetector(runner=runner, checkpoint=Path(work_dir) / f'epoch_{epochs}.pth',

@@ -1,11 +1,17 @@
-"""The demo's JSON and table: keyed by config, metrics in percent, mAP at 75 % and 100 % of the schedule."""
+"""The demo's result file and table: a row per config, metrics in percent, mAP at 75 % and 100 % of the schedule."""
 
-import json
 from pathlib import Path
 
 from shufflenet_det.core.config_edits import load_with_epochs
-from shufflenet_det.shapes.demo import DemoResult, convergence_warnings, results_table, write_json
-from shufflenet_det.shapes.training_run import TrainedDetector, last_quarter_gain, percent_metrics
+from shufflenet_det.results.convergence import last_quarter_gain
+from shufflenet_det.results.doc_tables import update_document
+from shufflenet_det.results.result_file import read_result_file
+from shufflenet_det.results.tables import demo_table
+from shufflenet_det.shapes.demo import DemoResult, convergence_warnings, write_json
+from shufflenet_det.shapes.training_run import TrainedDetector, percent_metrics
+
+PROVENANCE = {'machine': 'Test CPU (x86_64), 1 thread', 'command': 'python tools/demo.py --json demo.json',
+              'commit': 'abc', 'date': '2026-01-01T00:00:00+00:00'}
 
 
 def metrics(mAP: float) -> dict:
@@ -19,21 +25,29 @@ def result(config: str, at_75: float, final: float) -> DemoResult:
     return DemoResult(config, trained, gflops=0.5, mparams=1.2)
 
 
-def test_json_is_keyed_by_config_with_percent_metrics_gflops_and_time(tmp_path):
+def test_json_is_a_result_file_with_provenance_and_a_row_per_config(tmp_path):
     results = [result('configs/demo/a.py', 30.0, 32.5), result('configs/demo/b.py', 20.0, 21.0)]
-    write_json(results, tmp_path / 'out' / 'demo.json')
-    data = json.loads((tmp_path / 'out' / 'demo.json').read_text())
-    assert list(data) == ['configs/demo/a.py', 'configs/demo/b.py']
-    entry = data['configs/demo/a.py']
-    for key in ('bbox_mAP', 'bbox_mAP_50', 'bbox_mAP_s', 'bbox_mAP_m', 'bbox_mAP_l', 'gflops', 'train_seconds'):
+    write_json(results, tmp_path / 'out' / 'demo.json', PROVENANCE)
+    data = read_result_file(tmp_path / 'out' / 'demo.json')
+    assert data['kind'] == 'demo' and data['machine'] == PROVENANCE['machine'] and data['commit'] == 'abc'
+    assert [row['config'] for row in data['rows']] == ['configs/demo/a.py', 'configs/demo/b.py']
+    entry = data['rows'][0]
+    for key in ('bbox_mAP', 'bbox_mAP_50', 'bbox_mAP_s', 'bbox_mAP_m', 'bbox_mAP_l', 'gflops', 'train_minutes'):
         assert isinstance(entry[key], float), key
-    assert entry['bbox_mAP'] == 32.5 and entry['train_seconds'] == 150.0
+    assert entry['bbox_mAP'] == 32.5 and entry['train_minutes'] == 2.5
     assert entry['bbox_mAP_by_epoch'] == {'6': 30.0, '8': 32.5}
     assert 'seconds' not in entry
 
 
+def test_a_demo_result_file_publishes_the_table_the_demo_prints(tmp_path):
+    results = [result('configs/demo/a.py', 30.0, 32.5)]
+    write_json(results, tmp_path / 'results' / 'demo.json', PROVENANCE)
+    published = update_document('<!-- table: results/demo.json -->\n<!-- end table -->', tmp_path)
+    assert demo_table([results[0].row()]) in published and 'python tools/demo.py --json demo.json' in published
+
+
 def test_table_shows_the_map_at_75_and_100_percent():
-    table = results_table([result('configs/demo/a.py', 30.0, 32.5)])
+    table = demo_table([result('configs/demo/a.py', 30.0, 32.5).row()])
     header, _, line = table.splitlines()
     assert 'mAP @75%' in header and 'AP_s' in header
     cells = [cell.strip() for cell in line.strip('|').split('|')]
