@@ -11,22 +11,23 @@ training time side by side, and draws ground truth and detections of a few val i
 import argparse
 from pathlib import Path
 
-from shufflenet_det.shapes.demo import run_demo, write_json
+from shufflenet_det.shapes.demo import demo_provenance, run_demo, write_json
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--work-dir', default='work_dirs/demo', help='where checkpoints, logs and the picture go')
     parser.add_argument('--json', metavar='FILE', type=Path,
-                        help='also write {config: {bbox_mAP, bbox_mAP_50, bbox_mAP_s/m/l (percent), gflops, '
-                             'train_seconds, ...}} to FILE')
+                        help='also write the result file (machine, command, commit, date and a row per detector: '
+                             'bbox_mAP, AP50, AP by size in percent, mAP by epoch, gflops, mparams, train_minutes); '
+                             'put it under results/demo/ and run tools/make_tables.py to publish it')
     parser.add_argument('--epochs', type=int,
                         help="training epochs of both detectors (default: the configs' schedule); longer trains "
                              'them closer to convergence')
     args = parser.parse_args()
     results = run_demo(Path(args.work_dir), epochs=args.epochs)
     if args.json:
-        write_json(results, args.json)
+        write_json(results, args.json, demo_provenance())
         print(f'results written to {args.json}')
 
 
