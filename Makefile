@@ -3,7 +3,7 @@ VENV   ?= .venv
 PYTHON := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: install doctor test test-all test-gpu lint demo compare flops sweep clean
+.PHONY: install doctor test test-all test-gpu lint demo compare flops sweep tables clean
 
 install: $(STAMP)
 
@@ -40,6 +40,10 @@ flops: install
 
 sweep: install
 	$(PYTHON) tools/sweep.py
+
+# Rewrite the tables in README.md and docs/ from the result files under results/.
+tables: install
+	$(PYTHON) tools/make_tables.py
 
 clean:
 	rm -rf $(VENV) work_dirs .pytest_cache .ruff_cache
