@@ -92,7 +92,7 @@ def sweep_table(data: dict) -> str:
     """Sweep rows (:class:`shufflenet_det.benchmark.rows.Row` fields) with each median's ratio to the reference."""
     reference = reference_value(data, 'median_ms')
     return markdown_table(
-        ['model', 'runtime', 'input', 'RoIs', 'GMAC', 'ms, median (p10-p90)', 'vs reference'],
+        ['model', 'runtime', 'input', 'RoIs', 'GMAC', 'ms, median (p10-p90)', f'vs {data["reference_key"]}'],
         [[row['model'], row['runtime'], row['input'], row['rois'], row['gflops'], latency_label(row),
           ratio_label(row['median_ms'], reference)] for row in data['rows']])
 
@@ -100,7 +100,7 @@ def sweep_table(data: dict) -> str:
 def cpu_time_table(data: dict) -> str:
     """Thread CPU time per inference, with each model's ratio to the reference."""
     reference = reference_value(data, 'cpu_ms')
-    return markdown_table(['model', 'GMAC', 'RoIs', 'CPU ms per inference', 'vs reference'],
+    return markdown_table(['model', 'GMAC', 'RoIs', 'CPU ms per inference', f'vs {data["reference_key"]}'],
                           [[row['model'], row['gmac'], row['rois'], row['cpu_ms'],
                             ratio_label(row['cpu_ms'], reference)] for row in data['rows']])
 
