@@ -3,6 +3,7 @@
 Trains every detector config (default: the pairs in ``DEFAULT_CONFIGS`` of shufflenet_det/shapes/grid.py) at
 its own input scale and at twice it with the same schedule, evaluates each in PyTorch and as an exported ONNX
 model, counts mult-adds and parameters and times the ONNX model with one ONNX Runtime thread. Writes
+results.json (the result file: copy it under results/grid/ and run tools/make_tables.py to publish it),
 compare.md, compare.csv and accuracy_vs_latency.png to --out. Finished cells are reused on a rerun and an
 interrupted training resumes from its last checkpoint. Latency is measured at the end, for all cells in one
 pass, so cells can be trained by two processes at once (one thread each) and timed by a third run:

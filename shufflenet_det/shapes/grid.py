@@ -284,12 +284,15 @@ def run_grid(configs: Sequence[str], factors: Sequence[int], out_dir: Path, data
     out_dir.mkdir(parents=True, exist_ok=True)
     generate_dataset(data_root, **(dataset_size or {}))
     cells = grid_cells(configs, factors)
+    reused = [cell.name for cell in cells if (out_dir / cell.name / RESULT_FILE).is_file()]
     rows = []
     for index, cell in enumerate(cells, start=1):
         print(f'[{index}/{len(cells)}] {cell.name} ({time.perf_counter() - start:.0f} s so far)', flush=True)
         rows.append(run_cell(cell, out_dir, data_root, epochs))
     time_cells(cells, rows, out_dir, data_root)
-    write_outputs(rows, out_dir, run_provenance(describe_machine(threads=1).label), epochs=epochs)
+    # The provenance is this run's; cells finished by earlier runs (another process, command or commit) are named.
+    write_outputs(rows, out_dir, run_provenance(describe_machine(threads=1).label), epochs=epochs,
+                  cells_from_earlier_runs=reused)
     print((out_dir / 'compare.md').read_text())
     print(f'wrote {out_dir / GRID_RESULT_FILE} (copy it to results/grid/ and run tools/make_tables.py to publish '
           f'it), compare.md, compare.csv and accuracy_vs_latency.png')

@@ -151,5 +151,10 @@ def test_quick_grid_runs_end_to_end_and_resumes(tmp_path):
     assert len(rows) == 4 and {r['scale'] for r in rows} == {str(s) for s in (192, 384)}
     assert all(0 <= float(r['map_onnx']) <= 100 and float(r['ort_ms']) > 0 for r in rows)
     assert len(read_result_file(out / GRID_RESULT_FILE)['rows']) == 4
+    # pycocotools' summaries go to each training's log file, not to the screen
+    assert 'Average Precision' not in first.stdout
+    logs = list(out.glob('*/train/*/*.log'))
+    assert len(logs) == 4 and all('Average Precision' in log.read_text() for log in logs)
     again = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert again.returncode == 0 and again.stdout.count('reusing') == 4
+    assert len(read_result_file(out / GRID_RESULT_FILE)['cells_from_earlier_runs']) == 4
