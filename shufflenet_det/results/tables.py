@@ -191,6 +191,12 @@ def provenance_line(data: dict, name: str) -> str:
     parts = [f'machine: {data["machine"] or "not stated"}',
              f'command: `{data["command"]}`' if data['command'] else 'command: not stated',
              f'commit: {data["commit"] or "not stated"}', f'date: {data["date"] or "not stated"}']
+    if data.get('epochs'):
+        parts.append(f'{data["epochs"]} epochs')
+    if data.get('wall_min') is not None:
+        parts.append(f'{data["wall_min"]:g} min of wall time')
+    if data.get('cell_min_total'):
+        parts.append(f'{data["cell_min_total"]:g} min of cell time (training, evaluation, export, ONNX evaluation)')
     if data.get('transcribed_from'):
         parts.append(f'transcribed from {data["transcribed_from"]}')
     return f'Data: `{name}` ({"; ".join(parts)}).'

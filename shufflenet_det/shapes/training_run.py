@@ -9,6 +9,7 @@ validation.
 
 import contextlib
 import json
+import logging
 import sys
 import time
 from collections.abc import Callable
@@ -52,6 +53,13 @@ def percent_metrics(metrics: dict[str, float]) -> dict[str, float]:
 def run_log_file(runner: Runner) -> Path:
     """The log file MMEngine's runner writes: ``<work_dir>/<timestamp>/<timestamp>.log``."""
     return Path(runner.log_dir) / f'{runner.timestamp}.log'
+
+
+def errors_only_on_screen(logger: logging.Logger) -> None:
+    """Let ``logger`` show only errors on the screen; its log file still gets everything its level lets through."""
+    for handler in logger.handlers:
+        if not isinstance(handler, logging.FileHandler):
+            handler.setLevel(logging.ERROR)
 
 
 class ValHistoryHook(Hook):
@@ -140,7 +148,7 @@ def train_detector(cfg: Config, work_dir: str | Path, resume: bool = True, quiet
         cfg: A detector config with train, val and test settings; it is copied, not changed.
         work_dir: Where checkpoints, logs and ``history.json`` go.
         resume: Continue from the last checkpoint in ``work_dir`` when there is one.
-        quiet: Log warnings only (no per-iteration lines).
+        quiet: Log warnings only (no per-iteration lines), to the run's log file; the screen shows errors only.
         progress: Called with a line per finished epoch and validation, or None for silence.
 
     Returns:
@@ -156,6 +164,8 @@ def train_detector(cfg: Config, work_dir: str | Path, resume: bool = True, quiet
         cfg.log_level = 'WARNING'
     adapt_to_cpu(cfg, 'none')
     runner = build_runner(cfg)
+    if quiet:
+        errors_only_on_screen(runner.logger)
     runner.register_hook(ValHistoryHook(progress))
     with run_log_file(runner).open('a') as log, contextlib.redirect_stdout(log):
         runner.train()

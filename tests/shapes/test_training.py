@@ -8,7 +8,7 @@ from mmengine.config import Config
 from shufflenet_det.core.config_edits import set_data_root, set_epochs, set_input_scale
 from shufflenet_det.datasets import generate_dataset
 from shufflenet_det.deploy.preprocess import InputScale
-from shufflenet_det.shapes.training_run import read_history, train_detector
+from shufflenet_det.shapes.training_run import read_history, run_log_file, train_detector
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -43,3 +43,13 @@ def test_history_records_validations_and_survives_a_resume(data_root, tmp_path):
 
     fresh = train_detector(tiny_config(data_root, 1), tmp_path / 'work', resume=False, progress=None)
     assert sorted(read_history(tmp_path / 'work')['epochs']) == ['1'] and sorted(fresh.vals) == [1]
+
+
+def test_the_screen_gets_progress_lines_and_the_log_file_everything_else(data_root, tmp_path, capsys):
+    trained = train_detector(tiny_config(data_root, 1), tmp_path / 'work')
+    screen = capsys.readouterr().out
+    assert screen.splitlines() == [line for line in screen.splitlines() if line.startswith('    ')]  # progress only
+    assert 'epoch 1/1' in screen and 'val after epoch 1' in screen
+    assert 'Average Precision' not in screen and 'loading annotations' not in screen
+    log = run_log_file(trained.runner).read_text()
+    assert 'Average Precision' in log and 'loading annotations' in log
