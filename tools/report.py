@@ -9,19 +9,30 @@ table, every number is traced to its file, the checkpoint and the annotations it
 Example:
     python tools/report.py                      # reads work_dirs/
     python tools/report.py --work-dirs /shared/work_dirs
+    python tools/report.py --json results/coco/table7.json   # also the result file docs/results.md shows
 """
 
 import argparse
 from pathlib import Path
 
-from shufflenet_det.results.table7 import report
+from shufflenet_det.deploy.machine import describe_machine
+from shufflenet_det.results.result_file import run_provenance, write_result_file
+from shufflenet_det.results.table7 import find_results, report, result_row
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--work-dirs', default='work_dirs', help='folder holding one work dir per config')
+    parser.add_argument('--json', metavar='FILE', type=Path,
+                        help='also write our results as a result file (machine, command, commit, date; a row per '
+                             'config and scale with its mAP and where it comes from); put it under results/coco/ '
+                             'and run tools/make_tables.py to publish it')
     args = parser.parse_args()
     print(report(Path(args.work_dirs)))
+    if args.json:
+        rows = [result_row(name, scale, result) for name, scale, result in find_results(Path(args.work_dirs))]
+        write_result_file(args.json, 'coco_table7', rows, run_provenance(describe_machine(threads=1).label))
+        print(f'results written to {args.json}')
 
 
 if __name__ == '__main__':

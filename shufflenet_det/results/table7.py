@@ -105,35 +105,60 @@ def paper_cell(backbone: str, scale: int) -> str:
     return ' / '.join(f'{DETECTION_MAP[key][scale]:.1f}' for key in PAPER_KEYS[backbone])
 
 
-def our_cell(result: Result | None) -> str:
-    if result is None:
+def result_row(name: str, scale: int, result: Result) -> dict:
+    """One of our Table 7 results as a result file's row (mAP in percent)."""
+    return {'config': name, 'scale': scale, 'bbox_mAP': round(100 * result.map, 2), 'final': result.final,
+            'evaluation': result.description, 'annotations': result.annotations, 'file': str(result.file)}
+
+
+def find_results(work_root: Path) -> list[tuple[str, int, Result]]:
+    """(config name, scale, result) of every Table 7 config at each scale that has a result in ``work_root``."""
+    found = []
+    for _, _, config in ROWS:
+        for scale in SCALES:
+            name = scaled_config_name(Path(config).name, scale)
+            result = find_result(work_root / name)
+            if result is not None:
+                found.append((name, scale, result))
+    return found
+
+
+def our_cell(row: dict | None) -> str:
+    """Our mAP, starred when evaluated before the end of the schedule, or "not run"."""
+    if row is None:
         return NOT_RUN
-    return f'{100 * result.map:.1f}' + ('' if result.final else '*')
+    return f'{row["bbox_mAP"]:.1f}' + ('' if row['final'] else '*')
+
+
+def table7_table(rows: list[dict]) -> str:
+    """Table 7: the paper's mAP beside ours (``rows``: :func:`result_row` dicts) for every config and scale."""
+    by_name = {row['config']: row for row in rows}
+    table = []
+    for backbone, weights, config in ROWS:
+        line = [backbone, weights, config]
+        for scale in SCALES:
+            line += [paper_cell(backbone, scale), our_cell(by_name.get(scaled_config_name(Path(config).name, scale)))]
+        table.append(line)
+    headers = ['backbone', 'ImageNet weights', 'config']
+    for scale in SCALES:
+        headers += [f'paper {scale}', f'ours {scale}']
+    return markdown_table(headers, table)
 
 
 def report(work_root: Path) -> str:
     """Table 7 with our results from ``work_root``, followed by where each of our numbers comes from."""
-    rows, sources = [], []
-    for backbone, weights, config in ROWS:
-        row = [backbone, weights, config]
-        for scale in SCALES:
-            name = scaled_config_name(Path(config).name, scale)
-            result = find_result(work_root / name)
-            row += [paper_cell(backbone, scale), our_cell(result)]
-            if result is not None:
-                line = (f'- {name}: {100 * result.map:.1f} mAP, {result.description}, on {result.annotations} '
-                        f'({result.file})')
-                if f'{name}.py' not in result.configs:
-                    line += f'; the work dir holds runs of {", ".join(result.configs) or "no known config"}, '
-                    line += f'not of {name}.py'
-                sources.append(line)
-        rows.append(row)
-    headers = ['backbone', 'ImageNet weights', 'config']
-    for scale in SCALES:
-        headers += [f'paper {scale}', f'ours {scale}']
+    results = find_results(work_root)
+    sources = []
+    for name, _, result in results:
+        line = f'- {name}: {100 * result.map:.1f} mAP, {result.description}, on {result.annotations} ({result.file})'
+        if f'{name}.py' not in result.configs:
+            line += f'; the work dir holds runs of {", ".join(result.configs) or "no known config"}, '
+            line += f'not of {name}.py'
+        sources.append(line)
+    rows = [result_row(name, scale, result) for name, scale, result in results]
     lines = ['COCO mAP[.5:.95] of Faster R-CNN at input scales 300 and 600: ShuffleNet paper Table 7 (trained on '
              'trainval35k, tested on minival) and ours (configs/<config>[_300].py, results in '
-             f'{work_root}/<config name>/).', '', markdown_table(headers, rows), '',
+             f'{work_root}/<config name>/).', '', table7_table(rows), '',
              'MobileNet: the MobileNets paper\'s number / the ShuffleNet authors\' reimplementation.',
              'Light head: the light-head layout (configs/lighthead/, docs/light_head.md), not in the paper.',
              '* evaluated before the last epoch of its schedule.']

@@ -11,6 +11,7 @@ from ..core.errors import ResultFileError
 from ..core.markdown import markdown_table
 from .convergence import gain_label
 from .shapes_rows import DemoRow, GridRow, row_from_dict
+from .table7 import table7_table
 
 DEFAULT_VIEW = 'full'
 
@@ -183,6 +184,7 @@ RENDERERS: dict[tuple[str, str], Callable[[dict], str]] = {
     ('onnx_latency', DEFAULT_VIEW): onnx_latency_table,
     ('breakdown', DEFAULT_VIEW): breakdown_table,
     ('measurements', DEFAULT_VIEW): measurements_table,
+    ('coco_table7', DEFAULT_VIEW): lambda data: table7_table(data['rows']),
 }
 
 
