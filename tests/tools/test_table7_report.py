@@ -13,6 +13,8 @@ from shufflenet_det.checkpoints import find_architecture
 from shufflenet_det.core.project_configs import SCALES, config_for
 from shufflenet_det.datasets import generate_dataset
 from shufflenet_det.results import table7 as report
+from shufflenet_det.results.doc_tables import update_document
+from shufflenet_det.results.result_file import write_result_file
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -139,3 +141,15 @@ def test_light_head_rows_have_no_paper_number():
         'lighthead/frcnn_lh_shufflenet_2x', 'lighthead/frcnn_lh_shufflenet_1x', 'lighthead/frcnn_lh_mobilenet_v1']
     assert all(report.paper_cell(backbone, scale) == 'ours only' for backbone, _, _ in light_head
                for scale in report.SCALES)
+
+
+def test_the_result_file_publishes_the_table_the_report_prints(tmp_path):
+    work_root = tmp_path / 'work_dirs'
+    write_run(work_root / 'frcnn_shufflenet_1x', '20250101_000000', run_config('w/epoch_24.pth'), test_map=0.196)
+    rows = [report.result_row(name, scale, result) for name, scale, result in report.find_results(work_root)]
+    assert rows[0]['config'] == 'frcnn_shufflenet_1x' and rows[0]['bbox_mAP'] == 19.6 and rows[0]['final']
+    provenance = {'machine': 'Test CPU', 'command': 'python tools/report.py --json t.json', 'commit': None,
+                  'date': '2026-01-01'}
+    write_result_file(tmp_path / 'table7.json', 'coco_table7', rows, provenance)
+    published = update_document('<!-- table: table7.json -->\n<!-- end table -->', tmp_path)
+    assert report.table7_table(rows) in published and report.table7_table(rows) in report.report(work_root)
