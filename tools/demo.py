@@ -25,9 +25,10 @@ def main() -> None:
                         help="training epochs of both detectors (default: the configs' schedule); longer trains "
                              'them closer to convergence')
     args = parser.parse_args()
+    provenance = demo_provenance()  # the code and time the run started with
     results = run_demo(Path(args.work_dir), epochs=args.epochs)
     if args.json:
-        write_json(results, args.json, demo_provenance())
+        write_json(results, args.json, provenance)
         print(f'results written to {args.json}')
 
 

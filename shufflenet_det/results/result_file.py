@@ -42,6 +42,8 @@ def source_commit(root: Path = SOURCE_ROOT) -> str | None:
 def run_provenance(machine: str, argv: Sequence[str] | None = None) -> dict[str, str | None]:
     """Machine, command, commit and date of the running process, for a result file it writes.
 
+    Call it when the run starts, so that the commit is the code that ran and the date the run's start.
+
     Args:
         machine: One line naming the machine (e.g. :attr:`shufflenet_det.deploy.machine.Machine.label`).
         argv: The command line; default ``sys.argv``.

@@ -281,6 +281,7 @@ def run_grid(configs: Sequence[str], factors: Sequence[int], out_dir: Path, data
         epochs: Training epochs of every cell (validation at 75 % and 100 %); default each config's own.
     """
     start = time.perf_counter()
+    provenance = run_provenance(describe_machine(threads=1).label)  # the code and time the run started with
     out_dir.mkdir(parents=True, exist_ok=True)
     generate_dataset(data_root, **(dataset_size or {}))
     cells = grid_cells(configs, factors)
@@ -291,8 +292,7 @@ def run_grid(configs: Sequence[str], factors: Sequence[int], out_dir: Path, data
         rows.append(run_cell(cell, out_dir, data_root, epochs))
     time_cells(cells, rows, out_dir, data_root)
     # The provenance is this run's; cells finished by earlier runs (another process, command or commit) are named.
-    write_outputs(rows, out_dir, run_provenance(describe_machine(threads=1).label), epochs=epochs,
-                  cells_from_earlier_runs=reused)
+    write_outputs(rows, out_dir, provenance, epochs=epochs, cells_from_earlier_runs=reused)
     print((out_dir / 'compare.md').read_text())
     print(f'wrote {out_dir / GRID_RESULT_FILE} (copy it to results/grid/ and run tools/make_tables.py to publish '
           f'it), compare.md, compare.csv and accuracy_vs_latency.png')
