@@ -8,7 +8,6 @@ then scores all detections against the annotation file. The metric keys are thos
 
 import contextlib
 import io
-import json
 import sys
 import time
 from collections.abc import Callable
@@ -16,27 +15,20 @@ from pathlib import Path
 from typing import TextIO
 
 from ..core.errors import DatasetError
+from .annotations import (
+    GroundTruth,
+    check_recorded_sizes,
+    images_without_file,
+    missing_images_error,
+    read_coco_file,
+    usable_ground_truth,
+)
 from .detections import Detections
 from .detector import Detector
 from .images import read_image
 
 #: MMDetection's CocoMetric names of the first six COCOeval.stats entries.
 METRIC_KEYS = ('bbox_mAP', 'bbox_mAP_50', 'bbox_mAP_75', 'bbox_mAP_s', 'bbox_mAP_m', 'bbox_mAP_l')
-
-
-def category_ids_by_label(model_classes: tuple[str, ...], coco_categories: list[dict]) -> list[int]:
-    """The COCO category id of each model label, matched by class name.
-
-    Raises:
-        DatasetError: If a model class has no category of the same name in the annotation file.
-    """
-    ids = {category['name']: category['id'] for category in coco_categories}
-    missing = [name for name in model_classes if name not in ids]
-    if missing:
-        raise DatasetError(f'the model\'s classes {missing} are not categories of the annotation file (its '
-                           f'categories: {sorted(ids)}); evaluate on a dataset with the classes the model was '
-                           'trained on')
-    return [ids[name] for name in model_classes]
 
 
 def to_coco_results(image_id: int, detections: Detections, category_ids: list[int]) -> list[dict]:
@@ -66,67 +58,73 @@ def detect_dataset(detector: Detector, images: list[dict], image_dir: Path, cate
     """Run ``detector`` on every image record and return all detections as COCO result records.
 
     Raises:
-        DatasetError: If an image file is missing or its size differs from its annotation record.
+        DatasetError: If an image cannot be read.
     """
     results: list[dict] = []
     start = time.perf_counter()
     for done, record in enumerate(images, start=1):
-        path = image_dir / record['file_name']
-        if not path.is_file():
-            raise DatasetError(f'image {path} of the annotation file is missing; pass the folder holding '
-                               f'{record["file_name"]} as --images')
-        image = read_image(path)
-        if image.shape[:2] != (record['height'], record['width']):
-            raise DatasetError(f'{path} is {image.shape[1]}x{image.shape[0]} but the annotation file says '
-                               f'{record["width"]}x{record["height"]}: images and annotations do not belong together')
+        try:
+            image = read_image(image_dir / record['file_name'])
+        except (FileNotFoundError, ValueError) as error:
+            raise DatasetError(f'{error}; replace the file or remove it from the annotation file') from None
         results.extend(to_coco_results(record['id'], detector.detect(image), category_ids))
         if progress is not None:
             progress(done, len(images), time.perf_counter() - start)
     return results
 
 
-def coco_summary(ann_file: Path, results: list[dict]) -> tuple[dict[str, float], str]:
-    """Score ``results`` against ``ann_file`` with pycocotools; return the metrics (percent) and the summary text."""
+def coco_summary(ground_truth: GroundTruth, results: list[dict]) -> tuple[dict[str, float], str]:
+    """Score ``results`` against the checked ground truth with pycocotools, over the classes' categories only
+    (as MMDetection's ``CocoMetric``); return the metrics (percent) and the summary text."""
     from pycocotools.coco import COCO
     from pycocotools.cocoeval import COCOeval
 
-    with contextlib.redirect_stdout(io.StringIO()):
-        ground_truth = COCO(str(ann_file))
     if not results:
         return {key: 0.0 for key in METRIC_KEYS}, 'no detections on any image: every metric is 0'
     summary = io.StringIO()
     with contextlib.redirect_stdout(summary):
-        evaluation = COCOeval(ground_truth, ground_truth.loadRes(results), 'bbox')
+        truth = COCO()
+        truth.dataset = ground_truth.dataset
+        truth.createIndex()
+        evaluation = COCOeval(truth, truth.loadRes(results), 'bbox')
+        evaluation.params.catIds = ground_truth.category_ids
         evaluation.evaluate()
         evaluation.accumulate()
         evaluation.summarize()
     # COCOeval reports -1 for an area range without ground truth; MMDetection's CocoMetric passes it on.
     metrics = {key: round(100 * float(value), 2) if value >= 0 else -1.0
                for key, value in zip(METRIC_KEYS, evaluation.stats, strict=False)}
-    return metrics, summary.getvalue().rstrip()
+    summary_text = summary.getvalue()
+    return metrics, summary_text[summary_text.find(' Average Precision'):].rstrip()
 
 
-def load_annotations(ann_file: Path) -> dict:
-    """Read a COCO annotation file and check that it has images and categories.
+def checked_ground_truth(ann_file: Path, image_dir: Path, classes: tuple[str, ...]) -> GroundTruth:
+    """The annotation file checked by the rules training and ``tools/test.py`` apply (see :mod:`.annotations`).
 
     Raises:
-        DatasetError: If the file is missing, not JSON, or lacks ``images`` or ``categories``.
+        DatasetError: If the file is not a usable COCO file for ``classes``, an image has no file or another
+            size than recorded, or an image cannot be read.
     """
-    if not ann_file.is_file():
-        raise DatasetError(f'annotation file {ann_file} not found')
-    try:
-        coco = json.loads(ann_file.read_text(encoding='utf-8'))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise DatasetError(f'annotation file {ann_file} is not valid JSON ({error})') from error
-    if not isinstance(coco, dict) or not coco.get('images') or not coco.get('categories'):
-        raise DatasetError(f'{ann_file} is not a COCO detection annotation file: it needs non-empty "images" and '
-                           '"categories" lists')
-    return coco
+    coco = read_coco_file(ann_file)
+    if not image_dir.is_dir():
+        raise DatasetError(f'image folder {image_dir} not found; pass the folder holding the images as --images')
+    missing = images_without_file(coco['images'], image_dir)
+    if missing:
+        raise missing_images_error(missing, coco, str(ann_file), image_dir,
+                                   'pass the folder holding them as --images, or remove them from the file')
+    check_recorded_sizes(coco['images'], image_dir, str(ann_file), strict=True)
+    return usable_ground_truth(coco, classes, str(ann_file), use='COCO evaluation would report mAP -1',
+                               fix='evaluate on a dataset with the classes the model was trained on')
 
 
 def evaluate_onnx(model_path: str | Path, ann_file: str | Path, image_dir: str | Path, threads: int = 1,
-                  progress: Callable[[int, int, float], None] | None = None) -> tuple[dict[str, float], str]:
+                  progress: Callable[[int, int, float], None] | None = None,
+                  warn: Callable[[str], None] | None = None) -> tuple[dict[str, float], str]:
     """COCO box metrics of an exported detector on a COCO-format dataset.
+
+    The file is checked before any image is detected, by the rules training and ``tools/test.py`` apply: the
+    model's classes are matched to the file's categories by name, and the annotations that are skipped there
+    are skipped here too.
 
     Args:
         model_path: The exported ``<name>.onnx`` (its ``<name>.json`` sidecar beside it).
@@ -134,16 +132,19 @@ def evaluate_onnx(model_path: str | Path, ann_file: str | Path, image_dir: str |
         image_dir: Folder holding the images named in ``ann_file``.
         threads: ONNX Runtime intra-op threads.
         progress: Called as ``progress(done, total, seconds)`` after every image, e.g. :func:`text_progress`.
+        warn: Receives the line counting skipped annotations, when some are.
 
     Returns:
         The metrics in percent (keys of :data:`METRIC_KEYS`) and pycocotools' printed summary.
 
     Raises:
         DatasetError: If the annotation file, the images or the class names do not fit.
-        SidecarError: If the model's sidecar is missing or invalid.
+        SidecarError: If the model's sidecar is missing, invalid or does not describe the model.
     """
     detector = Detector(model_path, threads=threads)
-    coco = load_annotations(Path(ann_file))
-    category_ids = category_ids_by_label(detector.spec.classes, coco['categories'])
-    results = detect_dataset(detector, coco['images'], Path(image_dir), category_ids, progress)
-    return coco_summary(Path(ann_file), results)
+    ground_truth = checked_ground_truth(Path(ann_file), Path(image_dir), detector.spec.classes)
+    if ground_truth.skipped is not None and warn is not None:
+        warn(ground_truth.skipped)
+    results = detect_dataset(detector, ground_truth.dataset['images'], Path(image_dir), ground_truth.category_ids,
+                             progress)
+    return coco_summary(ground_truth, results)

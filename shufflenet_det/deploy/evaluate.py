@@ -41,8 +41,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     start = time.perf_counter()
     try:
-        metrics, summary = evaluate_onnx(args.model, args.ann, args.images, args.threads, text_progress())
-    except (FileNotFoundError, ShufflenetDetError) as error:
+        metrics, summary = evaluate_onnx(args.model, args.ann, args.images, args.threads, text_progress(),
+                                         warn=lambda line: print(f'warning: {line}', file=sys.stderr))
+    except (FileNotFoundError, ValueError, ShufflenetDetError) as error:
         print(f'error: {error}', file=sys.stderr)
         return 1
     seconds = time.perf_counter() - start

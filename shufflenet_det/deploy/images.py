@@ -1,5 +1,7 @@
-"""Read images (``.npy`` with numpy alone; JPEG, PNG and more with Pillow) and write PNGs with zlib alone."""
+"""Read images (``.npy`` with numpy alone; JPEG, PNG and more with Pillow, EXIF orientation applied) and write PNGs
+with zlib alone."""
 
+import io
 import os
 import struct
 import zlib
@@ -12,13 +14,60 @@ from .preprocess import validate_image
 PNG_SIGNATURE = b'\x89PNG\r\n\x1a\n'
 #: Pillow modes with 8 bits per channel (or fewer), which convert to RGB without losing their range.
 EIGHT_BIT_MODES = ('1', 'L', 'LA', 'P', 'PA', 'RGB', 'RGBA', 'RGBX', 'CMYK', 'YCbCr', 'LAB', 'HSV', 'La', 'RGBa')
+#: EXIF tag of the orientation; values 5 to 8 turn the stored image by 90 degrees.
+ORIENTATION_TAG = 0x0112
+QUARTER_TURNS = (5, 6, 7, 8)
+
+
+def _pillow(what: str):
+    """Pillow's ``Image`` and ``ImageOps`` modules, imported only when an encoded image is read."""
+    try:
+        from PIL import Image, ImageOps
+    except ModuleNotFoundError as error:
+        raise ModuleNotFoundError(f'reading {what} needs Pillow (pip install pillow); without it, save the image as '
+                                  'an (H, W, 3) uint8 RGB array with numpy.save and pass the .npy') from error
+    return Image, ImageOps
+
+
+def _read_npy(path: Path, mmap_mode: str | None = None) -> np.ndarray:
+    try:
+        return np.load(path, allow_pickle=False, mmap_mode=mmap_mode)
+    except ValueError as error:
+        raise ValueError(f'{path} is not a numpy array file ({error})') from error
+
+
+def decode_image(data: bytes, name: str) -> np.ndarray:
+    """Decode an encoded image (JPEG, PNG, ...) to RGB uint8 (H, W, 3) as every part of this project does.
+
+    The EXIF orientation is applied, as MMDetection's image loading applies it (OpenCV's ``IMREAD_COLOR`` and
+    mmcv's Pillow backend alike); grayscale, palette, CMYK and other 8-bit modes are converted to RGB by Pillow
+    and an alpha channel is dropped. The dataset's image loader decodes with this function too, so
+    ``tools/test.py`` and ``tools/test_onnx.py`` see the same pixels.
+
+    Args:
+        data: The file's bytes.
+        name: The file's name, for messages.
+
+    Raises:
+        ValueError: If the bytes are not an image Pillow reads, or it has more than 8 bits per channel.
+        ModuleNotFoundError: When Pillow is not installed.
+    """
+    image_module, image_ops = _pillow(f'image {name}')
+    try:
+        with image_module.open(io.BytesIO(data)) as image:
+            if image.mode not in EIGHT_BIT_MODES:
+                raise ValueError(f'image {name} has {image.mode!r} pixels (16-bit or floating point), which 8-bit RGB '
+                                 'would clip; save it as an 8-bit image first, e.g. scaled by 255 / its maximum')
+            return np.asarray(image_ops.exif_transpose(image).convert('RGB'))
+    except (OSError, SyntaxError) as error:  # Pillow's decoders raise both for broken files
+        raise ValueError(f'cannot read image {name} ({error})') from error
 
 
 def read_image(path: str | Path) -> np.ndarray:
     """Read an image as an RGB uint8 (H, W, 3) array.
 
-    ``.npy`` files (an (H, W, 3) uint8 RGB array) need numpy only; any other format is read with Pillow, which is
-    imported only then.
+    ``.npy`` files (an (H, W, 3) uint8 RGB array) need numpy only; any other format is decoded by
+    :func:`decode_image` with Pillow, which is imported only then.
 
     Raises:
         FileNotFoundError: If the file does not exist.
@@ -31,27 +80,32 @@ def read_image(path: str | Path) -> np.ndarray:
         raise FileNotFoundError(f'image {path} not found')
     if path.suffix.lower() == '.npy':
         try:
-            image = np.load(path, allow_pickle=False)
-        except ValueError as error:
-            raise ValueError(f'{path} is not a numpy array file ({error})') from error
-        try:
-            return validate_image(image)
+            return validate_image(_read_npy(path))
         except ValueError as error:
             raise ValueError(f'{path}: {error}') from error
+    return decode_image(path.read_bytes(), str(path))
+
+
+def image_size(path: str | Path) -> tuple[int, int]:
+    """(height, width) that :func:`read_image` returns for ``path``, from the file's header only.
+
+    Raises:
+        FileNotFoundError: If the file does not exist.
+        ValueError: If the file is not an image Pillow can identify, or not a numpy array file.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f'image {path} not found')
+    if path.suffix.lower() == '.npy':
+        return tuple(_read_npy(path, mmap_mode='r').shape[:2])
+    image_module, _ = _pillow(f'image {path}')
     try:
-        from PIL import Image, UnidentifiedImageError
-    except ModuleNotFoundError as error:
-        raise ModuleNotFoundError(f'reading {path.suffix} images needs Pillow (pip install pillow); without it, '
-                                  'save the image as an (H, W, 3) uint8 RGB array with numpy.save and pass the .npy'
-                                  ) from error
-    try:
-        with Image.open(path) as image:
-            if image.mode not in EIGHT_BIT_MODES:
-                raise ValueError(f'image {path} has {image.mode!r} pixels (16-bit or floating point), which 8-bit RGB '
-                                 'would clip; save it as an 8-bit image first, e.g. scaled by 255 / its maximum')
-            return np.asarray(image.convert('RGB'))
-    except (UnidentifiedImageError, OSError) as error:
+        with image_module.open(path) as image:
+            width, height = image.size
+            turned = image.getexif().get(ORIENTATION_TAG) in QUARTER_TURNS
+    except (OSError, SyntaxError) as error:
         raise ValueError(f'cannot read image {path} ({error})') from error
+    return (width, height) if turned else (height, width)
 
 
 def _png_chunk(kind: bytes, data: bytes) -> bytes:

@@ -8,6 +8,7 @@ from mmdet.registry import DATASETS, TRANSFORMS
 from mmengine.registry import init_default_scope
 
 import shufflenet_det.datasets.checked_coco as checked_coco
+from shufflenet_det.core.errors import DatasetError
 from shufflenet_det.datasets import CLASSES, generate_dataset
 
 ANN_FILE = 'annotations/instances_train.json'
@@ -99,7 +100,9 @@ def test_structurally_wrong_json_names_file_and_entry(root: Path, edit, expected
 
 
 def test_unknown_classes_are_an_error(root: Path) -> None:
-    with pytest.raises(ValueError, match='none of the 2 classes in metainfo'):
+    with pytest.raises(ValueError, match="has no categories named 'cat', 'dog': classes are matched to categories by "
+                                         "name, and the classes are 'cat', 'dog' while the file's categories are "
+                                         "'circle', 'square', 'triangle', 'cross', 'ring'"):
         build(root, metainfo=dict(classes=('cat', 'dog')))
 
 
@@ -117,7 +120,8 @@ def test_bad_annotations_are_skipped_and_counted(root: Path, warnings: list[str]
     assert len(dataset) == 6
     assert num_instances(dataset) == len(coco['annotations']) - 5
     assert len(warnings) == 1
-    assert warnings[0] == (f'{root / ANN_FILE}: skipped 5 annotations (2 zero-area boxes, '
+    assert warnings[0] == (f'{root / ANN_FILE}: skipped 5 annotations (2 empty boxes (zero or negative width, '
+                           'height or area), '
                            '1 box outside its image, 1 with unknown category id 99, '
                            '1 for an image id not in images)')
 
@@ -147,11 +151,18 @@ def test_corrupt_image_is_skipped_in_training(root: Path, warnings: list[str]) -
     assert loaded['img'].shape[2] == 3
 
 
-def test_corrupt_image_is_an_error_in_test_mode(root: Path, warnings: list[str]) -> None:
+def test_unreadable_image_is_an_error_in_test_mode_before_any_inference(root: Path) -> None:
     (root / 'train' / '000003.jpg').write_bytes(b'this is not a jpeg')
+    with pytest.raises(DatasetError, match='cannot read image .*000003.jpg'):
+        build(root, test_mode=True)
+
+
+def test_truncated_image_is_an_error_in_test_mode(root: Path, warnings: list[str]) -> None:
+    image = root / 'train' / '000003.jpg'
+    image.write_bytes(image.read_bytes()[:2000])  # the header still reads; the pixels do not
     dataset = build(root, test_mode=True, pipeline=[dict(type='LoadImageFromFileChecked')])
     paths = [dataset.get_data_info(i)['img_path'] for i in range(len(dataset))]
     index = next(i for i, path in enumerate(paths) if path.endswith('000003.jpg'))
     assert dataset[0 if index else 1]['img'] is not None
-    with pytest.raises(RuntimeError, match='cannot read image .*000003.jpg'):
+    with pytest.raises(DatasetError, match='cannot read image .*000003.jpg'):
         dataset[index]

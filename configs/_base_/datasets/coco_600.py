@@ -21,3 +21,6 @@ train_dataloader = dict(batch_size=2, num_workers=2,
                         dataset=dict(type=dataset_type, pipeline=train_pipeline))
 val_dataloader = dict(batch_size=1, num_workers=2, dataset=dict(type=dataset_type, pipeline=test_pipeline))
 test_dataloader = val_dataloader
+# CheckedCocoMetric: classes matched to the file's categories by name, the dataset's skipped annotations not scored.
+val_evaluator = dict(type='CheckedCocoMetric')
+test_evaluator = val_evaluator

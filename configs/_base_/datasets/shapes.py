@@ -33,6 +33,7 @@ val_dataloader = dict(
                  ann_file='annotations/instances_val.json', data_prefix=dict(img='val/'), test_mode=True,
                  pipeline=test_pipeline))
 test_dataloader = val_dataloader
-val_evaluator = dict(type='CocoMetric', ann_file=data_root + 'annotations/instances_val.json', metric='bbox',
+# CheckedCocoMetric: classes matched to the file's categories by name, the dataset's skipped annotations not scored.
+val_evaluator = dict(type='CheckedCocoMetric', ann_file=data_root + 'annotations/instances_val.json', metric='bbox',
                      format_only=False)
 test_evaluator = val_evaluator
