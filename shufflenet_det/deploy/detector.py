@@ -1,5 +1,6 @@
 """The exported detector in ONNX Runtime: image in, detections in the image's own pixels out."""
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -9,7 +10,7 @@ from onnxruntime.capi.onnxruntime_pybind11_state import Fail, InvalidGraph, Inva
 
 from .detections import Detections
 from .preprocess import resize_bilinear, to_input_tensor, validate_image, validate_input_tensor
-from .spec import OUTPUT_NAMES, ModelSpec, SidecarError, load_spec
+from .spec import COMPARED_FIELDS, METADATA_KEY, OUTPUT_NAMES, REEXPORT, ModelSpec, SidecarError, load_spec
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,37 @@ def check_model_matches(session: ort.InferenceSession, spec: ModelSpec, origin: 
         raise SidecarError(f'{origin}: model outputs are {outputs}, expected {list(OUTPUT_NAMES)}')
 
 
+def _described(key: str, value: object) -> str:
+    if key == 'classes' and isinstance(value, list):
+        return f'{len(value)} classes ({", ".join(map(str, value[:4]))}{", ..." if len(value) > 4 else ""})'
+    return f'{key} {value!r}'
+
+
+def check_sidecar_matches_graph(session: ort.InferenceSession, spec: ModelSpec, origin: str) -> None:
+    """Compare the sidecar with the copy the exporter stored in the graph's metadata.
+
+    Graphs exported before they carried that copy are not compared here; ``Detector.run_tensor`` still checks
+    every returned label against the sidecar's classes.
+
+    Raises:
+        SidecarError: Naming each field that differs (class names, scale, ...): the sidecar was edited or
+            belongs to another model.
+    """
+    stored = session.get_modelmeta().custom_metadata_map.get(METADATA_KEY)
+    if stored is None:
+        return
+    try:
+        in_graph = json.loads(stored)
+    except json.JSONDecodeError:
+        raise SidecarError(f'{origin}: the copy of the sidecar inside the graph is not JSON; {REEXPORT}') from None
+    in_sidecar = spec.to_dict()
+    differing = [f'{_described(key, in_sidecar[key])} in the sidecar but {_described(key, in_graph.get(key))} in '
+                 'the graph' for key in COMPARED_FIELDS if in_sidecar[key] != in_graph.get(key)]
+    if differing:
+        raise SidecarError(f'{origin}: the sidecar does not describe this model: {"; ".join(differing)}; '
+                           f'{REEXPORT}')
+
+
 class Detector:
     """An exported detector: loads ``<name>.onnx`` and its ``<name>.json`` sidecar, runs images.
 
@@ -87,21 +119,23 @@ class Detector:
     Raises:
         FileNotFoundError: If the model does not exist.
         ValueError: If the model file is not an ONNX model ONNX Runtime can load.
-        SidecarError: If the sidecar is missing, invalid or belongs to another model.
+        SidecarError: If the sidecar is missing, invalid, or belongs to another model (by the ONNX file's
+            digest, or a field differing from the copy inside the graph).
     """
 
     def __init__(self, model_path: str | Path, threads: int = 1, sidecar: str | Path | None = None) -> None:
         self.model_path = Path(model_path)
         if not self.model_path.is_file():
             raise FileNotFoundError(f'model {self.model_path} not found (export one with tools/export.py)')
-        self.spec = load_spec(self.model_path, sidecar)
         self.threads = threads
         try:
             self.session = make_session(self.model_path, threads)
         except (InvalidProtobuf, InvalidGraph, Fail) as error:
             raise ValueError(f'model {self.model_path} is not a loadable ONNX model ({str(error).split(" : ")[-1]}); '
                              'pass the .onnx file tools/export.py wrote') from None
+        self.spec = load_spec(self.model_path, sidecar)
         check_model_matches(self.session, self.spec, f'model {self.model_path}')
+        check_sidecar_matches_graph(self.session, self.spec, f'model {self.model_path}')
 
     def prepare(self, image: np.ndarray) -> PreparedImage:
         """Validate an RGB uint8 (H, W, 3) image and resize it to the model's scale.
@@ -120,9 +154,13 @@ class Detector:
 
         Raises:
             ValueError: If the tensor has the wrong rank, dtype or channel count.
+            SidecarError: If the graph returns a label that is not an index of the sidecar's classes.
         """
         validate_input_tensor(tensor)
         boxes, scores, labels = self.session.run(list(OUTPUT_NAMES), {self.spec.input_name: tensor})
+        if labels.size and not 0 <= int(labels.min()) <= int(labels.max()) < len(self.spec.classes):
+            raise SidecarError(f'model {self.model_path} returned label {int(labels.max())} but its sidecar lists '
+                               f'{len(self.spec.classes)} classes: the sidecar belongs to another model; {REEXPORT}')
         return Detections.from_arrays(boxes, scores, labels)
 
     def detect(self, image: np.ndarray) -> Detections:

@@ -1,5 +1,6 @@
 """Export an MMDetection two-stage detector config + checkpoint to a standard-op ONNX model with a JSON sidecar."""
 
+import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from ..checkpoints import load_weights
 from ..checkpoints.imagenet_init import without_pretrained
 from ..core.project_configs import config_scale, export_name, input_scale_for, load_config
 from ..deploy.preprocess import InputScale
-from ..deploy.spec import INPUT_NAME, OPSET, OUTPUT_NAMES, ModelSpec, write_spec
+from ..deploy.spec import INPUT_NAME, METADATA_KEY, OPSET, OUTPUT_NAMES, ModelSpec, write_spec
 from ..engine import check_arguments, check_detector_channels
 from ..models import LightHeadRCNN
 from .c4_graph import ExportableC4FasterRCNN
@@ -123,10 +124,17 @@ class PreparedExport:
             opset=OPSET)
 
     def write(self, path: str | Path) -> Path:
-        """Write the ONNX model to ``path`` and its sidecar beside it (same stem, ``.json``); returns ``path``."""
+        """Write the ONNX model to ``path`` and its sidecar beside it (same stem, ``.json``); returns ``path``.
+
+        The graph's metadata holds a copy of the sidecar and the sidecar the ONNX file's digest, so that the
+        device runner refuses a sidecar that was edited or belongs to another model.
+        """
         path = Path(path)
-        export_onnx(self.exportable, to_model_input(sample_images(1, self.input_scale)[0]), path)
-        write_spec(self.spec(), path)
+        model = export_onnx(self.exportable, to_model_input(sample_images(1, self.input_scale)[0]), path)
+        spec = self.spec()
+        onnx.helper.set_model_props(model, {METADATA_KEY: json.dumps(spec.to_dict())})
+        onnx.save(model, str(path))
+        write_spec(spec, path)
         self.path = path
         return path
 

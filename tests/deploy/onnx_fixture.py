@@ -12,7 +12,7 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
-from shufflenet_det.deploy.spec import OPSET, ModelSpec
+from shufflenet_det.deploy.spec import METADATA_KEY, OPSET, ModelSpec, write_spec
 
 CLASSES = ['red', 'green', 'blue']
 SCORE_THRESHOLD = 0.05
@@ -55,18 +55,29 @@ def build_model() -> onnx.ModelProto:
 
 
 def sidecar(scale: int, max_size: int) -> dict:
-    """A sidecar of the exported detectors' format describing the fixture model."""
+    """A sidecar of the exported detectors' format describing the fixture model (without the file's digest)."""
+    return fixture_spec(scale, max_size).to_dict()
+
+
+def fixture_spec(scale: int, max_size: int) -> ModelSpec:
+    """The fixture model's spec, as the exporter builds it for a detector."""
     return ModelSpec(classes=tuple(CLASSES), scale=scale, max_size=max_size, input_name='image',
                      score_threshold=SCORE_THRESHOLD, max_detections=3, num_proposals=300,
                      source={'config': 'tests/deploy/onnx_fixture.py', 'checkpoint': None},
                      normalisation={'mean': [123.675, 116.28, 103.53], 'std': [58.395, 57.12, 57.375],
-                                    'applied_in_graph': True}).to_dict()
+                                    'applied_in_graph': True})
 
 
 def write_fixture_model(directory: Path, scale: int = 64, max_size: int = 96, name: str = 'fixture') -> Path:
-    """Write ``<name>.onnx`` and ``<name>.json`` into ``directory``; returns the model path."""
+    """Write ``<name>.onnx`` and ``<name>.json`` into ``directory`` as the exporter does; returns the model path.
+
+    The graph's metadata holds a copy of the sidecar and the sidecar the ONNX file's digest.
+    """
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / f'{name}.onnx'
-    onnx.save(build_model(), str(path))
-    path.with_suffix('.json').write_text(json.dumps(sidecar(scale, max_size), indent=2))
+    spec = fixture_spec(scale, max_size)
+    model = build_model()
+    onnx.helper.set_model_props(model, {METADATA_KEY: json.dumps(spec.to_dict())})
+    onnx.save(model, str(path))
+    write_spec(spec, path)
     return path

@@ -8,7 +8,7 @@ import pytest
 from onnx_fixture import BOX_FRACTIONS, CLASSES, build_model, sidecar
 
 from shufflenet_det.deploy.detector import Detector
-from shufflenet_det.deploy.spec import SidecarError
+from shufflenet_det.deploy.spec import ModelSpec, SidecarError, write_spec
 
 
 def colour_image(height, width, rgb):
@@ -108,6 +108,6 @@ def test_a_model_with_other_outputs_is_refused(fixture_model, tmp_path):
     model.graph.node[5].output[0] = 'classes'
     model.graph.node[9].input[1] = 'classes'
     onnx.save(model, str(tmp_path / 'other.onnx'))
-    (tmp_path / 'other.json').write_text(fixture_model.with_suffix('.json').read_text())
+    write_spec(ModelSpec.from_dict(sidecar(64, 96)), tmp_path / 'other.onnx')
     with pytest.raises(SidecarError, match=r"outputs are \['boxes', 'scores', 'classes'\]"):
         Detector(tmp_path / 'other.onnx')
