@@ -1,17 +1,22 @@
 """Fixtures of the reliability tests: a real MMEngine checkpoint, a crafted one, tiny data, and running the tools."""
 
+import importlib.util
+import json
 import os
 import runpy
 import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
+from annotation_readers import AnnotationReaders
 from mmdet.utils import register_all_modules
 from mmengine.model import BaseModel
 from mmengine.registry import init_default_scope
 from mmengine.runner import Runner
+from PIL import Image
 from torch import nn
 from torch.utils.data import Dataset
 
@@ -111,3 +116,57 @@ def run_tool(tool: str, *args: str, timeout: float = 300) -> subprocess.Complete
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     return subprocess.run([sys.executable, str(ROOT / 'tools' / tool), *args], capture_output=True, text=True,
                           env=env, cwd=ROOT, timeout=timeout)
+
+
+def load_onnx_fixture_module():
+    """``tests/deploy/onnx_fixture.py``: the tiny ONNX model with the exported detectors' inputs and outputs."""
+    spec = importlib.util.spec_from_file_location('onnx_fixture_for_reliability',
+                                                  ROOT / 'tests' / 'deploy' / 'onnx_fixture.py')
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope='session')
+def onnx_fixture():
+    """The fixture model's module: ``write_fixture_model``, ``BOX_FRACTIONS``, ``CLASSES`` (red, green, blue)."""
+    return load_onnx_fixture_module()
+
+
+@pytest.fixture(scope='session')
+def device_model(onnx_fixture, tmp_path_factory) -> Path:
+    """The fixture model exported as the exporter does: one 'green' box at a fixed place on green images."""
+    return onnx_fixture.write_fixture_model(tmp_path_factory.mktemp('device_model'))
+
+
+@pytest.fixture
+def colour_dataset(onnx_fixture, tmp_path) -> Path:
+    """Three green PNGs with one 'green' box each where the fixture model puts it, and their COCO file.
+
+    Returns:
+        The annotation file (categories red, green, blue with ids 1, 2, 3); the images are in its folder's
+        ``images``.
+    """
+    image_dir = tmp_path / 'colour' / 'images'
+    image_dir.mkdir(parents=True)
+    height, width = 90, 150
+    x1, y1, x2, y2 = (onnx_fixture.BOX_FRACTIONS[1] * [width, height, width, height]).tolist()
+    images, annotations = [], []
+    for index in range(1, 4):
+        pixels = np.zeros((height, width, 3), np.uint8)
+        pixels[..., 1] = 90 + 20 * index
+        Image.fromarray(pixels).save(image_dir / f'{index}.png')
+        images.append({'id': index, 'file_name': f'{index}.png', 'width': width, 'height': height})
+        annotations.append({'id': index, 'image_id': index, 'category_id': 2, 'bbox': [x1, y1, x2 - x1, y2 - y1],
+                            'area': (x2 - x1) * (y2 - y1), 'iscrowd': 0})
+    ann_file = tmp_path / 'colour' / 'instances.json'
+    ann_file.write_text(json.dumps({'images': images, 'annotations': annotations, 'categories': [
+        {'id': 1, 'name': 'red'}, {'id': 2, 'name': 'green'}, {'id': 3, 'name': 'blue'}]}))
+    return ann_file
+
+
+
+@pytest.fixture
+def readers(device_model) -> AnnotationReaders:
+    """The dataset, tools/test.py's metric and tools/test_onnx.py (on the fixture model) reading one file."""
+    return AnnotationReaders(device_model)
