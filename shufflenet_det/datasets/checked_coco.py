@@ -151,7 +151,7 @@ class CheckedCocoDataset(CocoDataset):
                                     'config, or re-create the data')
         if missing and self.test_mode:
             raise missing_images_error(missing, dataset, self.ann_file, img_dir,
-                                       'restore them, or remove them from the annotation file')
+                                       'restore the files, or remove these images from the annotation file')
         note = None
         if missing:
             dataset, note = drop_images(dataset, missing, img_dir)

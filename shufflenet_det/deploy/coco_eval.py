@@ -110,8 +110,8 @@ def checked_ground_truth(ann_file: Path, image_dir: Path, classes: tuple[str, ..
         raise DatasetError(f'image folder {image_dir} not found; pass the folder holding the images as --images')
     missing = images_without_file(coco['images'], image_dir)
     if missing:
-        raise missing_images_error(missing, coco, str(ann_file), image_dir,
-                                   'pass the folder holding them as --images, or remove them from the file')
+        raise missing_images_error(missing, coco, str(ann_file), image_dir, 'pass the folder holding the images as '
+                                   '--images, or remove these images from the file')
     check_recorded_sizes(coco['images'], image_dir, str(ann_file), strict=True)
     return usable_ground_truth(coco, classes, str(ann_file), use='COCO evaluation would report mAP -1',
                                fix='evaluate on a dataset with the classes the model was trained on')

@@ -72,8 +72,8 @@ def test_missing_or_mismatched_images_are_named(fixture_model, tmp_path):
     with pytest.raises(DatasetError, match='differs in size from the record \\(1.png is 20x20, recorded 150x90'):
         evaluate_onnx(fixture_model, ann_file, image_dir)
     (image_dir / '1.png').unlink()
-    with pytest.raises(DatasetError, match=r'1 image of .* has no file in .* \(1.png\); evaluating without it '
-                                           'would count 1 box as missed: pass the folder holding them as --images'):
+    with pytest.raises(DatasetError, match=r'1 image of .* has no file in .* \(1.png\); evaluating without it would '
+                                           'count 1 box as missed: pass the folder holding the images as --images'):
         evaluate_onnx(fixture_model, ann_file, image_dir)
 
 

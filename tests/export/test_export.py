@@ -13,7 +13,7 @@ from mmengine.config import Config
 from shufflenet_det.core.project_configs import config_scale
 from shufflenet_det.deploy.detections import match_detections
 from shufflenet_det.deploy.detector import make_session
-from shufflenet_det.deploy.spec import load_spec
+from shufflenet_det.deploy.spec import DIGEST_KEY, METADATA_KEY, file_digest, load_spec
 from shufflenet_det.export import (
     ExportableC4FasterRCNN,
     UnsupportedDetectorError,
@@ -50,6 +50,10 @@ def test_trained_detector_exports_and_matches_pytorch(trained_shapes_detector, t
     assert (sidecar['scale'], sidecar['max_size'], sidecar['num_proposals']) == expected
     assert sidecar['normalisation']['channel_order'] == 'RGB'
     assert load_spec(tmp_path / 'shapes.onnx').source['checkpoint'] == str(trained_shapes_detector.checkpoint)
+    # The device runner pairs the files by the digest and compares the sidecar with the graph's own copy.
+    assert sidecar[DIGEST_KEY] == file_digest(tmp_path / 'shapes.onnx')
+    in_graph = json.loads({prop.key: prop.value for prop in model.metadata_props}[METADATA_KEY])
+    assert in_graph == {key: value for key, value in sidecar.items() if key != DIGEST_KEY}
 
 
 def test_exported_graph_matches_pytorch_at_other_sizes_and_counts(trained_shapes_detector, tmp_path):

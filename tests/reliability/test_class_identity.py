@@ -3,6 +3,7 @@ tools/test.py's metric and tools/test_onnx.py agree, and a missing category is a
 
 import pytest
 from annotation_readers import COLOURS, edit_annotations
+from conftest import run_tool_in_process
 
 from shufflenet_det.core.errors import DatasetError
 from shufflenet_det.deploy.evaluate import main as evaluate_main
@@ -68,3 +69,18 @@ def test_test_onnx_names_a_missing_category(colour_dataset, device_model, capsys
                              str(colour_dataset.parent / 'images')])
     err = capsys.readouterr().err
     assert status == 1 and f"error: {colour_dataset} has no category named 'blue'" in err and 'Traceback' not in err
+
+
+def test_test_py_names_a_missing_category_before_inference(trained_shapes_detector, tmp_path, monkeypatch):
+    val_dir = trained_shapes_detector.val_images
+    ann_file = edit_annotations(val_dir.parent / 'annotations' / 'instances_val.json', lambda coco: coco.update(
+        categories=[category for category in coco['categories'] if category['name'] != 'ring']), 'no_ring.json')
+    moved = tmp_path / 'no_ring.json'
+    ann_file.rename(moved)
+    message = run_tool_in_process(
+        'test.py', str(trained_shapes_detector.config), str(trained_shapes_detector.checkpoint), '--work-dir',
+        str(tmp_path / 'work'), '--cfg-options', f'test_dataloader.dataset.data_root={val_dir.parent}/',
+        f'test_dataloader.dataset.ann_file={moved}', f'test_evaluator.ann_file={moved}', monkeypatch=monkeypatch)
+    assert message.startswith(f"error: {moved} has no category named 'ring': classes are matched to categories by "
+                              "name, and the classes are 'circle', 'square', 'triangle', 'cross', 'ring' while the "
+                              "file's categories are 'circle', 'square', 'triangle', 'cross'; set metainfo=")
