@@ -23,10 +23,12 @@ from mmengine.logging import print_log
 
 from ..core.errors import ConfigError, DatasetError
 from ..deploy.annotations import (
-    check_recorded_sizes,
+    SIZE_NOTE,
     drop_images,
+    images_of_another_size,
     images_without_file,
     missing_images_error,
+    other_size_error,
     parse_coco,
     usable_ground_truth,
 )
@@ -102,10 +104,10 @@ class CheckedCocoDataset(CocoDataset):
       category of its name is an error listing both;
     - a missing annotation file or image folder raises ``FileNotFoundError`` saying how to get the data;
     - malformed or structurally wrong json, and repeated ids, raise ``DatasetError`` naming the entries;
-    - an image file whose size differs from its record (after EXIF orientation) is an error;
     - annotations with empty boxes, boxes under 1 px or outside their image, unknown category or image ids, or
       categories not among the classes are skipped, with one warning per dataset that counts each kind;
-    - images without a file are skipped in training and an error in test mode (their boxes would be missed);
+    - images without a file, or whose file has another size than recorded (after EXIF orientation), are skipped
+      and counted in training and an error in test mode (their boxes would be missed or misplaced);
     - a file without any usable annotation, crowd regions aside, raises ``DatasetError``;
     - in test mode, an image the pipeline cannot read raises ``DatasetError`` naming the file.
     """
@@ -120,14 +122,14 @@ class CheckedCocoDataset(CocoDataset):
             FileNotFoundError: If the annotation file or the image folder is missing, or holds none of the
                 listed images.
             DatasetError: If the annotation file is not a well-formed COCO file, lacks a class, or has no usable
-                annotation; if an image's size differs from its record; in test mode, if an image has no file.
+                annotation; in test mode, if an image has no file, another size than recorded, or cannot be read.
         """
         img_dir = self.data_prefix['img']
         for path, what in ((self.ann_file, 'annotation file'), (img_dir, 'image folder')):
             if _is_local(path, self.backend_args) and not os.path.exists(path):
                 raise missing_data_error(path, what)
         dataset = load_coco_json(self.ann_file, self.backend_args)
-        skipped_images = None
+        skipped_images: tuple[str, ...] = ()
         if _is_local(img_dir, self.backend_args):
             dataset, skipped_images = self._check_image_files(dataset, img_dir)
         use = 'COCO evaluation would report mAP -1' if self.test_mode else 'there is nothing to train on'
@@ -142,8 +144,8 @@ class CheckedCocoDataset(CocoDataset):
         finally:
             del self.COCOAPI
 
-    def _check_image_files(self, dataset: dict, img_dir: str) -> tuple[dict, str | None]:
-        """Skip (training) or refuse (test mode) images without a file; refuse files of another size."""
+    def _check_image_files(self, dataset: dict, img_dir: str) -> tuple[dict, tuple[str, ...]]:
+        """Skip (training) or refuse (test mode) images without a file or of another size than recorded."""
         missing = images_without_file(dataset['images'], img_dir)
         if missing and len(missing) == len(dataset['images']):
             raise FileNotFoundError(f'none of the {len(missing)} images of {self.ann_file} is in {img_dir} '
@@ -152,11 +154,20 @@ class CheckedCocoDataset(CocoDataset):
         if missing and self.test_mode:
             raise missing_images_error(missing, dataset, self.ann_file, img_dir,
                                        'restore the files, or remove these images from the annotation file')
-        note = None
+        notes = []
         if missing:
-            dataset, note = drop_images(dataset, missing, img_dir)
-        check_recorded_sizes(dataset['images'], img_dir, self.ann_file, strict=self.test_mode)
-        return dataset, note
+            dataset, note = drop_images(dataset, missing, f'without a file in {img_dir}',
+                                        [image['file_name'] for image in missing])
+            notes.append(note)
+        wrong = images_of_another_size(dataset['images'], img_dir, self.ann_file, strict=self.test_mode)
+        if wrong and self.test_mode:
+            raise other_size_error(wrong, self.ann_file)
+        if wrong:
+            dataset, note = drop_images(dataset, [image for image, _ in wrong],
+                                        f'of another size than recorded, whose boxes would be in another frame '
+                                        f'({SIZE_NOTE})', [text for _, text in wrong])
+            notes.append(note)
+        return dataset, tuple(notes)
 
     def prepare_data(self, idx: int) -> Any:
         """Run the pipeline on sample ``idx``; in test mode, raise instead of returning None.

@@ -4,8 +4,9 @@ Class identity is by name: each class is the file's category of the same name, w
 ``categories`` list. Ids must be unique. Annotations nothing can be learned from or matched with (empty or
 negative-size boxes, boxes under 1 px or outside their image, unknown category or image ids, categories that
 are not among the classes) are skipped and counted in one message, by training and by both evaluators alike.
-A file with no usable annotation left (all crowd regions, for example) and, in evaluation, images without a
-file or of another size than recorded are errors. Needs the standard library and :mod:`.images` only.
+A file with no usable annotation left (all crowd regions, for example) is an error; images without a file or of
+another size than recorded are skipped and counted in training and an error in evaluation. Needs the standard
+library and :mod:`.images` only.
 """
 
 import json
@@ -25,6 +26,8 @@ REQUIRED_KEYS = {
     'annotations': ('id', 'image_id', 'category_id', 'bbox', 'area', 'iscrowd'),
     'categories': ('id', 'name'),
 }
+#: How the sizes of image files are compared with their records.
+SIZE_NOTE = 'width x height, after the EXIF orientation that MMDetection and this project apply'
 # Why an annotation is skipped, as counting key: (singular, plural) description.
 SKIP_REASONS = {
     'empty': ('empty box (zero or negative width, height or area)',
@@ -210,7 +213,7 @@ def _describe(problems: Counter, unknown_categories: set, other_classes: set) ->
 
 
 def usable_ground_truth(dataset: dict, classes: tuple[str, ...] | list[str], ann_file: str, use: str,
-                        fix: str, skipped_images: str | None = None) -> GroundTruth:
+                        fix: str, skipped_images: tuple[str, ...] = ()) -> GroundTruth:
     """Map the classes to the file's categories by name and keep the annotations that can be used.
 
     Args:
@@ -219,7 +222,7 @@ def usable_ground_truth(dataset: dict, classes: tuple[str, ...] | list[str], ann
         ann_file: Where ``dataset`` came from, for the messages.
         use: What an empty result would mean, e.g. ``'there is nothing to train on'``.
         fix: What to do when a class has no category of its name (see :func:`category_ids_of`).
-        skipped_images: A note on images already removed from ``dataset``, added to the skip message.
+        skipped_images: Notes on images already removed from ``dataset``, added to the skip message.
 
     Returns:
         The usable ground truth and one message counting what was skipped.
@@ -245,7 +248,7 @@ def usable_ground_truth(dataset: dict, classes: tuple[str, ...] | list[str], ann
             others.add(names[ann['category_id']])
     notes = [f'skipped {_plural(problems.total(), "annotation", "annotations")} '
              f'({_describe(problems, unknown, others)})'] if problems else []
-    notes += [skipped_images] if skipped_images else []
+    notes += skipped_images
     skipped = f'{ann_file}: {"; ".join(notes)}' if notes else None
     by_id = {category['id']: category for category in dataset['categories']}
     cleaned = dict(dataset, annotations=kept, categories=[by_id[category_id] for category_id in category_ids])
@@ -289,8 +292,9 @@ def missing_images_error(missing: list[dict], dataset: dict, ann_file: str, img_
                         f'{_plural(boxes, "box", "boxes")} as missed: {fix}')
 
 
-def check_recorded_sizes(images: list[dict], img_dir: str | Path, ann_file: str, strict: bool) -> None:
-    """Check that every image file has the width and height its record says, after EXIF orientation.
+def images_of_another_size(images: list[dict], img_dir: str | Path, ann_file: str,
+                           strict: bool) -> list[tuple[dict, str]]:
+    """The images whose file has another width or height than its record, after EXIF orientation.
 
     Args:
         images: The file's ``images`` records whose files exist.
@@ -299,9 +303,11 @@ def check_recorded_sizes(images: list[dict], img_dir: str | Path, ann_file: str,
         strict: Raise on an image that cannot be read (evaluation); otherwise leave it to the image loader,
             which skips it while training.
 
+    Returns:
+        Each such record with a description such as ``3.png is 150x90, recorded 90x150``.
+
     Raises:
-        DatasetError: Naming the images whose size differs (boxes would be read in another frame), or in
-            ``strict`` mode the first image that cannot be read.
+        DatasetError: In ``strict`` mode, naming the first image that cannot be read.
     """
     wrong = []
     for image in images:
@@ -313,17 +319,27 @@ def check_recorded_sizes(images: list[dict], img_dir: str | Path, ann_file: str,
                 raise DatasetError(f'{error}; replace the file or remove it from {ann_file}') from None
             continue
         if (height, width) != (image['height'], image['width']):
-            wrong.append(f'{image["file_name"]} is {width}x{height}, recorded {image["width"]}x{image["height"]}')
-    if wrong:
-        raise DatasetError(f'{_plural(len(wrong), "image", "images")} of {ann_file} '
-                           f'{"differs" if len(wrong) == 1 else "differ"} in size from the record '
-                           f'({_shown(wrong, 3)}; width x height, after the EXIF orientation that '
-                           'MMDetection and this project apply): the boxes would be read in another frame; fix '
-                           'width and height in the annotation file, or re-create it from these images')
+            wrong.append((image, f'{image["file_name"]} is {width}x{height}, recorded {image["width"]}x'
+                                 f'{image["height"]}'))
+    return wrong
 
 
-def drop_images(dataset: dict, images: list[dict], img_dir: str | Path) -> tuple[dict, str]:
-    """``dataset`` without ``images`` (images without a file, skipped in training) and their annotations.
+def other_size_error(wrong: list[tuple[dict, str]], ann_file: str) -> DatasetError:
+    """The evaluation error for images of another size than recorded: their boxes would be in another frame."""
+    return DatasetError(f'{_plural(len(wrong), "image", "images")} of {ann_file} '
+                        f'{"differs" if len(wrong) == 1 else "differ"} in size from the record '
+                        f'({_shown([text for _, text in wrong], 3)}; {SIZE_NOTE}): the boxes would be compared in '
+                        'another frame; fix width and height in the annotation file, or re-create it from these images')
+
+
+def drop_images(dataset: dict, images: list[dict], why: str, shown: list[str]) -> tuple[dict, str]:
+    """``dataset`` without ``images`` (skipped in training) and their annotations.
+
+    Args:
+        dataset: A COCO json checked by :func:`parse_coco`.
+        images: The records to drop.
+        why: Why, after "skipped N images", e.g. ``'without a file in data/train/'``.
+        shown: What the message shows of them (file names, sizes).
 
     Returns:
         The dataset, and a note counting the images for the skip message.
@@ -331,5 +347,4 @@ def drop_images(dataset: dict, images: list[dict], img_dir: str | Path) -> tuple
     ids = {image['id'] for image in images}
     kept = dict(dataset, images=[image for image in dataset['images'] if image['id'] not in ids],
                 annotations=[ann for ann in dataset['annotations'] if ann['image_id'] not in ids])
-    return kept, (f'skipped {_plural(len(images), "image", "images")} without a file in {img_dir} '
-                  f'({_shown([image["file_name"] for image in images])})')
+    return kept, f'skipped {_plural(len(images), "image", "images")} {why} ({_shown(shown, 3)})'

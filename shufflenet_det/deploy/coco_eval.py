@@ -17,9 +17,10 @@ from typing import TextIO
 from ..core.errors import DatasetError
 from .annotations import (
     GroundTruth,
-    check_recorded_sizes,
+    images_of_another_size,
     images_without_file,
     missing_images_error,
+    other_size_error,
     read_coco_file,
     usable_ground_truth,
 )
@@ -112,7 +113,9 @@ def checked_ground_truth(ann_file: Path, image_dir: Path, classes: tuple[str, ..
     if missing:
         raise missing_images_error(missing, coco, str(ann_file), image_dir, 'pass the folder holding the images as '
                                    '--images, or remove these images from the file')
-    check_recorded_sizes(coco['images'], image_dir, str(ann_file), strict=True)
+    wrong = images_of_another_size(coco['images'], image_dir, str(ann_file), strict=True)
+    if wrong:
+        raise other_size_error(wrong, str(ann_file))
     return usable_ground_truth(coco, classes, str(ann_file), use='COCO evaluation would report mAP -1',
                                fix='evaluate on a dataset with the classes the model was trained on')
 

@@ -1,6 +1,6 @@
 """Odd annotation files get the same named error, or the same counted skip, in training, tools/test.py and
-tools/test_onnx.py: repeated ids, empty or negative boxes, unknown category ids, crowd-only files, missing image
-files, wrong recorded sizes."""
+tools/test_onnx.py: repeated ids, empty or negative boxes, unknown category ids, crowd-only files; missing image
+files and wrong recorded sizes are skipped and counted in training and the same error in both evaluators."""
 
 import pytest
 from annotation_readers import edit_annotations
@@ -42,8 +42,6 @@ ERRORS = {
                                                      'annotations[1]; annotation ids must be unique'),
     'all crowd': (all_crowd, 'has only crowd regions: all 3 usable annotations are "iscrowd": 1, which training '
                              'ignores and COCO evaluation does not score'),
-    'wrong recorded size': (wrong_size, '1 image of {ann_file} differs in size from the record (3.png is 150x90, '
-                                        'recorded 90x150; width x height, after the EXIF orientation'),
 }
 
 
@@ -51,12 +49,10 @@ ERRORS = {
 def test_the_same_named_error_in_training_test_py_and_test_onnx(case, colour_dataset, readers):
     edit, expected = ERRORS[case]
     edit_annotations(colour_dataset, edit)
-    expected = expected.format(ann_file=colour_dataset)
     readings = {'training': lambda: readers.dataset(colour_dataset),
                 'test.py dataset': lambda: readers.dataset(colour_dataset, test_mode=True),
+                'test.py metric': lambda: readers.test_py_map(colour_dataset),
                 'test_onnx.py': lambda: readers.test_onnx_map(colour_dataset)}
-    if case != 'wrong recorded size':  # the metric reads no image; test.py's dataset checks the sizes
-        readings['test.py metric'] = lambda: readers.test_py_map(colour_dataset)
     for who, read in readings.items():
         with pytest.raises(DatasetError) as error:
             read()
@@ -106,6 +102,22 @@ def test_a_missing_image_file_is_skipped_in_training_and_an_error_in_evaluation(
             read()
         assert str(error.value).startswith(expected)
         assert '(2.png); evaluating without it would count 1 box as missed: ' in str(error.value)
+
+
+def test_a_wrong_recorded_size_is_skipped_in_training_and_an_error_in_evaluation(colour_dataset, readers, logged):
+    edit_annotations(colour_dataset, wrong_size)
+    assert len(readers.dataset(colour_dataset)) == 2
+    assert logged == [f'{colour_dataset}: skipped 1 image of another size than recorded, whose boxes would be in '
+                      'another frame (width x height, after the EXIF orientation that MMDetection and this project '
+                      'apply) (3.png is 150x90, recorded 90x150)']
+    expected = (f'1 image of {colour_dataset} differs in size from the record (3.png is 150x90, recorded 90x150; '
+                'width x height, after the EXIF orientation that MMDetection and this project apply): the boxes '
+                'would be compared in another frame; fix width and height in the annotation file')
+    for read in (lambda: readers.dataset(colour_dataset, test_mode=True),
+                 lambda: readers.test_onnx_map(colour_dataset)):
+        with pytest.raises(DatasetError) as error:
+            read()
+        assert str(error.value).startswith(expected)
 
 
 def test_an_unreadable_image_is_named_before_any_inference(colour_dataset, readers):

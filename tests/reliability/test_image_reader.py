@@ -1,8 +1,6 @@
 """One image reader for the device runner, tools/test_onnx.py and the dataset: EXIF orientation applied as
 MMDetection applies it, and the same pixels for CMYK, palette, grayscale and alpha images."""
 
-import json
-
 import mmcv
 import numpy as np
 import pytest
@@ -98,9 +96,8 @@ def test_an_exif_turned_photo_is_detected_in_the_frame_mmdetection_uses(turned_p
 
 def test_a_size_recorded_before_the_turn_is_the_same_error_in_both_evaluators(turned_photo, readers):
     edit_annotations(turned_photo, lambda coco: coco['images'][0].update(width=150, height=90))
-    for read in (lambda: readers.dataset(turned_photo, test_mode=True), lambda: readers.test_onnx_map(turned_photo),
-                 lambda: readers.dataset(turned_photo)):
+    for read in (lambda: readers.dataset(turned_photo, test_mode=True), lambda: readers.test_onnx_map(turned_photo)):
         with pytest.raises(DatasetError, match=r'1 image of .* differs in size from the record \(1.jpg is 90x150, '
                                                r'recorded 150x90; width x height, after the EXIF orientation'):
             read()
-    assert json.loads(turned_photo.read_text())['images'][0]['width'] == 150
+    assert len(readers.dataset(turned_photo)) == 2  # training skips it, counted
