@@ -1,10 +1,13 @@
 """COCO-format dataset and image loader that fail with clear messages on bad input.
 
-``CheckedCocoDataset`` reads and checks the annotation json once before MMDetection indexes it: a missing file
-or folder and malformed json raise errors that say what is wrong and how to fix it, while unusable annotations
-and images without a file are skipped with one warning per dataset that counts each kind.
-``LoadImageFromFileChecked`` turns an unreadable image into a warning and ``None``, so that training draws
-another sample; in test mode ``CheckedCocoDataset`` raises an error naming the file instead.
+``CheckedCocoDataset`` reads and checks the annotation json once before MMDetection indexes it, by the rules
+``tools/test_onnx.py`` applies too (``shufflenet_det.deploy.annotations``): classes are matched to categories by
+name; a missing file or folder, malformed json and repeated ids raise errors that say what is wrong and how to
+fix it, while unusable annotations (and, in training, images without a file or of another size than recorded)
+are skipped with one warning per dataset that counts each kind.
+``LoadImageFromFileChecked`` decodes images as the device runner does and turns an unreadable image into a
+warning and ``None``, so that training draws another sample; in test mode ``CheckedCocoDataset`` raises an error
+naming the file instead.
 """
 
 import logging

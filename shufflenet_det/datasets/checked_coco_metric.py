@@ -6,11 +6,10 @@ from collections.abc import Sequence
 from mmdet.evaluation import CocoMetric
 from mmdet.registry import METRICS
 from mmengine.evaluator import BaseMetric
-from mmengine.fileio import get_local_path
 from mmengine.logging import print_log
 
-from ..deploy.annotations import parse_coco, usable_ground_truth
-from .checked_coco import CLASSES_FIX, coco_from_dict
+from ..deploy.annotations import usable_ground_truth
+from .checked_coco import CLASSES_FIX, coco_from_dict, load_coco_json
 
 
 @METRICS.register_module()
@@ -33,8 +32,7 @@ class CheckedCocoMetric(CocoMetric):
         super().__init__(ann_file=None, backend_args=backend_args, **kwargs)
         self.ann_file = ann_file
         if ann_file is not None:
-            with get_local_path(ann_file, backend_args=backend_args) as local_path, open(local_path, 'rb') as file:
-                self._file_content = parse_coco(file.read(), ann_file)
+            self._file_content = load_coco_json(ann_file, backend_args)
             self._coco_api = coco_from_dict(self._file_content)  # replaced once the classes are known
 
     @property
