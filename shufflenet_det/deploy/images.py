@@ -29,29 +29,29 @@ def _pillow(what: str):
     return Image, ImageOps
 
 
-def _read_npy(path: Path, mmap_mode: str | None = None) -> np.ndarray:
-    try:
-        return np.load(path, allow_pickle=False, mmap_mode=mmap_mode)
-    except ValueError as error:
-        raise ValueError(f'{path} is not a numpy array file ({error})') from error
-
-
 def decode_image(data: bytes, name: str) -> np.ndarray:
-    """Decode an encoded image (JPEG, PNG, ...) to RGB uint8 (H, W, 3) as every part of this project does.
+    """Decode an image file's bytes to RGB uint8 (H, W, 3) as every part of this project does.
 
-    The EXIF orientation is applied, as MMDetection's image loading applies it (OpenCV's ``IMREAD_COLOR`` and
-    mmcv's Pillow backend alike); grayscale, palette, CMYK and other 8-bit modes are converted to RGB by Pillow
-    and an alpha channel is dropped. The dataset's image loader decodes with this function too, so
-    ``tools/test.py`` and ``tools/test_onnx.py`` see the same pixels.
+    A ``.npy`` name is read with numpy alone (an (H, W, 3) uint8 RGB array); anything else with Pillow, imported
+    only then. The EXIF orientation is applied, as MMDetection's image loading applies it (OpenCV's
+    ``IMREAD_COLOR`` and mmcv's Pillow backend alike); grayscale, palette, CMYK and other 8-bit modes are converted
+    to RGB by Pillow and an alpha channel is dropped. The dataset's image loader decodes with this function too,
+    so ``tools/test.py`` and ``tools/test_onnx.py`` see the same pixels.
 
     Args:
         data: The file's bytes.
-        name: The file's name, for messages.
+        name: The file's name: its suffix picks numpy or Pillow, and messages show it.
 
     Raises:
-        ValueError: If the bytes are not an image Pillow reads, or it has more than 8 bits per channel.
-        ModuleNotFoundError: When Pillow is not installed.
+        ValueError: If the bytes are not an image, have more than 8 bits per channel, or are a ``.npy`` array that
+            holds no RGB image.
+        ModuleNotFoundError: For a non-``.npy`` file when Pillow is not installed.
     """
+    if name.lower().endswith('.npy'):
+        try:
+            return validate_image(np.load(io.BytesIO(data), allow_pickle=False))
+        except ValueError as error:
+            raise ValueError(f'{name}: {error}') from error
     image_module, image_ops = _pillow(f'image {name}')
     try:
         with image_module.open(io.BytesIO(data)) as image:
@@ -64,10 +64,7 @@ def decode_image(data: bytes, name: str) -> np.ndarray:
 
 
 def read_image(path: str | Path) -> np.ndarray:
-    """Read an image as an RGB uint8 (H, W, 3) array.
-
-    ``.npy`` files (an (H, W, 3) uint8 RGB array) need numpy only; any other format is decoded by
-    :func:`decode_image` with Pillow, which is imported only then.
+    """Read an image file as an RGB uint8 (H, W, 3) array (see :func:`decode_image`).
 
     Raises:
         FileNotFoundError: If the file does not exist.
@@ -78,11 +75,6 @@ def read_image(path: str | Path) -> np.ndarray:
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f'image {path} not found')
-    if path.suffix.lower() == '.npy':
-        try:
-            return validate_image(_read_npy(path))
-        except ValueError as error:
-            raise ValueError(f'{path}: {error}') from error
     return decode_image(path.read_bytes(), str(path))
 
 
@@ -97,7 +89,10 @@ def image_size(path: str | Path) -> tuple[int, int]:
     if not path.is_file():
         raise FileNotFoundError(f'image {path} not found')
     if path.suffix.lower() == '.npy':
-        return tuple(_read_npy(path, mmap_mode='r').shape[:2])
+        try:
+            return tuple(np.load(path, allow_pickle=False, mmap_mode='r').shape[:2])
+        except ValueError as error:
+            raise ValueError(f'{path} is not a numpy array file ({error})') from error
     image_module, _ = _pillow(f'image {path}')
     try:
         with image_module.open(path) as image:

@@ -101,3 +101,11 @@ def test_a_size_recorded_before_the_turn_is_the_same_error_in_both_evaluators(tu
                                                r'recorded 150x90; width x height, after the EXIF orientation'):
             read()
     assert len(readers.dataset(turned_photo)) == 2  # training skips it, counted
+
+
+def test_an_npy_image_reads_alike_on_the_device_and_in_the_dataset(tmp_path):
+    path = tmp_path / 'pixels.npy'
+    np.save(path, pattern())
+    np.testing.assert_array_equal(read_image(path), pattern())
+    np.testing.assert_array_equal(dataset_loader_rgb(path), pattern())
+    assert image_size(path) == (40, 64)
