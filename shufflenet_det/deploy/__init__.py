@@ -8,7 +8,8 @@ primitives defined here, so both sides share one definition of each.
 
 Modules: :mod:`.spec` (the sidecar, written by the exporter and read here), :mod:`.preprocess` (validation and
 resizing), :mod:`.runner` (the detector), :mod:`.detections` (detections and matching two runs' detections),
-:mod:`.images` (reading and writing images), :mod:`.draw`, :mod:`.machine`, :mod:`.timing`, :mod:`.arguments`
-(command-line types), :mod:`.bench` (the command line benchmark) and :mod:`.compare` (comparing two benchmark
-results).
+:mod:`.images` (reading and writing images, one decoder for the device and the training side),
+:mod:`.annotations` (the COCO annotation rules shared with training and ``tools/test.py``), :mod:`.draw`,
+:mod:`.machine`, :mod:`.timing`, :mod:`.arguments` (command-line types), :mod:`.bench` (the command line
+benchmark) and :mod:`.compare` (comparing two benchmark results).
 """
