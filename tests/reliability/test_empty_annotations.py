@@ -33,6 +33,7 @@ def test_only_unusable_annotations_are_counted_in_the_message(tiny_shapes, tmp_p
     path = tmp_path / 'zero_area.json'
     path.write_text(json.dumps(content))
     with pytest.raises(DatasetError, match=r'has no annotations after skipping unusable ones \(skipped \d+ '
-                                           r'annotations \(\d+ zero-area boxes\)\)'):
+                                           r'annotations \(\d+ empty boxes \(zero or negative width, height or '
+                                           r'area\)\)\)'):
         CheckedCocoDataset(ann_file=str(path), data_prefix=dict(img=str(tiny_shapes / 'train') + '/'),
                            metainfo=dict(classes=('circle', 'square', 'triangle', 'cross', 'ring')), pipeline=[])
