@@ -72,7 +72,7 @@ def format_summary(summary: dict) -> str:
         rows.append(['crowd boxes (ignored)'] + [splits[name]['crowd_boxes'] for name in splits])
     lines = [markdown_table([''] + list(splits), rows)]
     for problem in summary['problems'].values():
-        lines.append(f'{problem["count"]} {problem["description"]}:')
+        lines.append(f'{problem["description"]}: {problem["count"]}')
         lines += [f'    {entry}' for entry in problem['entries'][:SHOWN_PER_KIND]]
         if problem['count'] > SHOWN_PER_KIND:
             lines.append(f'    ... {problem["count"] - SHOWN_PER_KIND} more in summary.json')
