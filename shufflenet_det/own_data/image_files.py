@@ -60,6 +60,11 @@ class ImageIndex:
         """Every image file, sorted by path."""
         return sorted(path for paths in self.by_name.values() for path in paths)
 
+    def with_stem(self, stem: str) -> list[Path]:
+        """The image files named ``stem`` plus an image suffix (for names written without their suffix)."""
+        return [path for suffix in IMAGE_SUFFIXES for name in (stem + suffix, stem + suffix.upper())
+                for path in self.by_name.get(name, [])]
+
     def resolve(self, reference: str, near: Path) -> Path | None:
         """The image file ``reference`` names, or None when there is none.
 

@@ -51,6 +51,7 @@ def read_source(source: Path, annotation_format: str, out: Path | None = None) -
         raise DatasetError(f'unknown format {annotation_format!r}; choose one of {", ".join(READERS)}')
     data = READERS[annotation_format](source, ImageIndex(source_root(source), exclude=out))
     if not data.images and not data.problems.errors:
-        raise DatasetError(f'found no {annotation_format} annotations in {source}; --format {annotation_format} '
-                           f'expects {LAYOUTS[annotation_format]}')
+        found = f' (only: {data.problems.describe()})' if data.problems.listed else ''
+        raise DatasetError(f'found no {annotation_format} annotations in {source}{found}; --format '
+                           f'{annotation_format} expects {LAYOUTS[annotation_format]}')
     return data

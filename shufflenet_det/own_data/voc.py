@@ -62,8 +62,8 @@ def _read_file(path: Path, index: ImageIndex, problems: Problems) -> SourceImage
     image_path = index.resolve(name, path)
     if image_path is None and _text(root, 'path'):
         image_path = index.resolve(_text(root, 'path'), path)
-    if image_path is None and '.' not in name:  # some exporters drop the extension
-        image_path = next((candidate for candidate in index.images() if candidate.stem == name), None)
+    if image_path is None and '.' not in name:  # some exporters drop the suffix
+        image_path = index.resolve(index.with_stem(name)[0].name, path) if index.with_stem(name) else None
     boxes = []
     for number, obj in enumerate(root.iter('object'), start=1):
         box = _read_object(obj, f'{path} object {number}', problems)

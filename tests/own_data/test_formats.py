@@ -171,3 +171,14 @@ def test_random_split_is_seeded_and_sized(tmp_path: Path, fraction: float, expec
     again, splits_again = prepare(src, 'voc', tmp_path / 'two', SplitChoice('random', fraction, seed=3))
     assert first['splits']['val']['images'] == expected_val
     assert splits['val']['images'] == splits_again['val']['images']
+
+
+def test_voc_file_name_without_its_suffix(tmp_path: Path) -> None:
+    src = tmp_path / 'src'
+    for number in range(2):
+        image = write_image(src / 'JPEGImages' / f'{number}.JPG', seed=number)
+        (src / 'Annotations').mkdir(parents=True, exist_ok=True)
+        (src / 'Annotations' / f'{number}.xml').write_text(labelimg_xml(image, [('a', 3, 3, 9, 9)],
+                                                                        filename=str(number)))
+    _, splits = prepare(src, 'voc', tmp_path / 'out')
+    assert sorted(all_boxes(splits)) == ['JPEGImages/0.JPG', 'JPEGImages/1.JPG']

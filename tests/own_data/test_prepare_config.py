@@ -26,8 +26,9 @@ def _voc_source(src: Path, count: int = 6) -> None:
 
 @pytest.mark.parametrize('detector', ['demo/shapes_frcnn_shufflenet.py', 'lighthead/frcnn_lh_shufflenet_1x_300.py'])
 def test_written_config_trains_on_the_prepared_data(tmp_path: Path, detector: str) -> None:
-    import shufflenet_det.datasets  # noqa: F401  (registers CheckedCocoDataset)
     from mmdet.registry import DATASETS
+
+    import shufflenet_det.datasets  # noqa: F401  (registers CheckedCocoDataset)
 
     _voc_source(tmp_path / 'src')
     summary, _ = prepare(tmp_path / 'src', 'voc', tmp_path / 'parts')
