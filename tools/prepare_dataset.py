@@ -12,6 +12,7 @@ Then train, evaluate and export with the config it writes (its path is printed):
 """
 
 import argparse
+import json
 import shlex
 import sys
 from datetime import datetime, timezone
@@ -76,7 +77,10 @@ def prepare(args: argparse.Namespace) -> tuple[dict, Path]:
     classes = [name.strip() for name in args.classes.split(',')] if args.classes else None
     summary = convert_dataset(source, source_root(args.source), args.out, scale,
                               SplitChoice(args.split, args.val_fraction, args.seed), classes, description)
-    return summary, write_config(detector, args.out, summary, args.epochs)
+    config = write_config(detector, args.out, summary, args.epochs)
+    summary['config'] = config.name  # so that a later run into the same folder replaces it
+    (args.out / 'summary.json').write_text(json.dumps(summary, indent=2) + '\n')
+    return summary, config
 
 
 def main() -> int:

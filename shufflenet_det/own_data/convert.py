@@ -57,7 +57,8 @@ class ConvertedImage:
 
 
 def check_output_folder(out: Path) -> None:
-    """Refuse an output folder that holds files this tool did not write; clear one that it did.
+    """Refuse an output folder that holds files this tool did not write; clear one that it did (its images,
+    annotations and config).
 
     Raises:
         DatasetError: If ``out`` is a file, or a non-empty folder without this tool's summary.json.
@@ -66,16 +67,17 @@ def check_output_folder(out: Path) -> None:
         raise DatasetError(f'--out {out} is a file; give a folder for the prepared dataset')
     if not out.is_dir() or not any(out.iterdir()):
         return
-    summary = out / 'summary.json'
     try:
-        made_here = json.loads(summary.read_text()).get('made_by') == MARKER
-    except (OSError, ValueError, AttributeError):
-        made_here = False
-    if not made_here:
+        earlier = json.loads((out / 'summary.json').read_text())
+    except (OSError, ValueError):
+        earlier = None
+    if not isinstance(earlier, dict) or earlier.get('made_by') != MARKER:
         raise DatasetError(f'--out {out} is a folder holding other files; give a new or empty folder (this tool '
                            'rewrites only a folder it prepared before)')
     for name in ('images', 'annotations'):
         shutil.rmtree(out / name, ignore_errors=True)
+    if isinstance(earlier.get('config'), str) and Path(earlier['config']).name == earlier['config']:
+        (out / earlier['config']).unlink(missing_ok=True)
 
 
 def _frame(image: SourceImage, facts: ImageFacts, problems: Problems) -> tuple[tuple[int, int], bool] | None:

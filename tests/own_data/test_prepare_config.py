@@ -1,7 +1,7 @@
 """The config tools/prepare_dataset.py writes, and the tool itself: summary, exit status, error form."""
 
+import importlib.util
 import json
-import subprocess
 import sys
 from pathlib import Path
 
@@ -12,8 +12,6 @@ from tool_files import labelimg_xml, prepare, write_image
 
 from shufflenet_det.core.project_configs import config_root
 from shufflenet_det.own_data.config_writer import anchor_scales, schedule_epochs, write_config
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def _voc_source(src: Path, count: int = 6) -> None:
@@ -51,29 +49,45 @@ def test_schedule_and_anchors_follow_the_dataset() -> None:
     assert anchor_scales([40.0, 300.0]) == [2.0, 4.0, 8.0, 16.0, 32.0]
 
 
-def _run_tool(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(ROOT / 'tools/prepare_dataset.py'), *args], capture_output=True,
-                          text=True, cwd=ROOT, timeout=120)
+SCRIPT = Path(__file__).resolve().parents[2] / 'tools' / 'prepare_dataset.py'
+spec = importlib.util.spec_from_file_location('prepare_dataset', SCRIPT)
+prepare_tool = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(prepare_tool)
 
 
-def test_tool_prints_the_summary_and_the_config(tmp_path: Path) -> None:
+def _run_tool(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture, *args: str) -> tuple[int, str, str]:
+    monkeypatch.setattr(sys, 'argv', ['tools/prepare_dataset.py', *args])
+    status = prepare_tool.main()
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+def test_tool_prints_the_summary_and_the_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                capsys: pytest.CaptureFixture) -> None:
     _voc_source(tmp_path / 'src')
     (tmp_path / 'src' / 'xml' / '5.xml').write_text(
         labelimg_xml(tmp_path / 'src/img/5.jpg', [('bolt', 5, 5, 4, 30)], size=(96, 64)))
-    result = _run_tool(str(tmp_path / 'src'), '--format', 'voc', '--out', str(tmp_path / 'out'), '--epochs', '3')
-    assert result.returncode == 0, result.stderr
-    assert '| boxes: washer       | 4     | 1   |' in result.stdout
+    status, out, err = _run_tool(monkeypatch, capsys, str(tmp_path / 'src'), '--format', 'voc', '--out',
+                                 str(tmp_path / 'out'), '--epochs', '3')
+    assert status == 0, err
+    assert '| boxes: washer       | 4     | 1   |' in out
     assert ('boxes of zero or negative width or height (skipped): 1\n'
-            f'    {tmp_path}/src/xml/5.xml object 1: 0 x 26 px') in result.stdout
+            f'    {tmp_path}/src/xml/5.xml object 1: 0 x 26 px') in out
     summary = json.loads((tmp_path / 'out/summary.json').read_text())
     assert summary['command'].startswith('python tools/prepare_dataset.py') and summary['format'] == 'voc'
     assert Config.fromfile(str(tmp_path / 'out/out_shapes_frcnn_shufflenet.py')).train_cfg.max_epochs == 3
 
+    status, _, err = _run_tool(monkeypatch, capsys, str(tmp_path / 'src'), '--format', 'voc', '--out',
+                               str(tmp_path / 'out'), '--detector', 'demo/shapes_frcnn_mobilenet.py')
+    assert status == 0, err
+    assert sorted(path.name for path in (tmp_path / 'out').glob('*.py')) == ['out_shapes_frcnn_mobilenet.py']
 
-def test_tool_reports_bad_input_without_a_traceback(tmp_path: Path) -> None:
+
+def test_tool_reports_bad_input_as_an_error_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                 capsys: pytest.CaptureFixture) -> None:
     (tmp_path / 'src').mkdir()
     (tmp_path / 'src' / 'a.jpg').write_bytes(b'')
-    result = _run_tool(str(tmp_path / 'src'), '--format', 'yolo', '--out', str(tmp_path / 'out'))
-    assert result.returncode == 1
-    assert result.stderr.startswith(f'error: {tmp_path}/src has no data.yaml or classes.txt')
-    assert 'Traceback' not in result.stderr
+    status, _, err = _run_tool(monkeypatch, capsys, str(tmp_path / 'src'), '--format', 'yolo', '--out',
+                               str(tmp_path / 'out'))
+    assert status == 1
+    assert err.startswith(f'error: {tmp_path}/src has no data.yaml or classes.txt') and err.count('\n') == 1
