@@ -24,6 +24,7 @@ from shufflenet_det.own_data.config_writer import write_config
 from shufflenet_det.own_data.convert import SplitChoice, check_output_folder, convert_dataset
 from shufflenet_det.own_data.readers import READERS, read_source, source_root
 from shufflenet_det.own_data.summary import format_summary
+from shufflenet_det.own_data.tiling import TileGrid
 
 DEFAULT_DETECTOR = 'demo/shapes_frcnn_shufflenet.py'
 
@@ -49,6 +50,13 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--val-fraction', type=fraction, default=0.2, help='share of images for val (default 0.2)')
     parser.add_argument('--seed', type=int, default=0, help='seed of the random split (default 0)')
     parser.add_argument('--classes', help='comma-separated class names to keep, in this order (default: all)')
+    parser.add_argument('--tile', type=int, metavar='SIZE',
+                        help='cut images larger than SIZE pixels into SIZE x SIZE tiles (for large images with small '
+                             'objects)')
+    parser.add_argument('--overlap', type=float, default=0.2,
+                        help='share of a tile its neighbour repeats (default 0.2)')
+    parser.add_argument('--min-visible', type=float, default=0.5,
+                        help='least share of a box a tile must show to hold it (default 0.5)')
     parser.add_argument('--detector', default=DEFAULT_DETECTOR,
                         help=f'detector config the written config inherits (default: configs/{DEFAULT_DETECTOR})')
     parser.add_argument('--scale', type=int, help="training input scale, the shorter side (default: the detector's)")
@@ -65,6 +73,7 @@ def detector_path(name: str) -> Path:
 
 def prepare(args: argparse.Namespace) -> tuple[dict, Path]:
     """Read, check and write the dataset and its config; the summary and the config's path."""
+    tiles = TileGrid(args.tile, args.overlap, args.min_visible) if args.tile is not None else None
     detector = detector_path(args.detector)
     scale = input_scale_for(args.scale) if args.scale else config_scale(load_config(detector))
     if args.epochs is not None and args.epochs < 1:
@@ -75,8 +84,10 @@ def prepare(args: argparse.Namespace) -> tuple[dict, Path]:
                        command=shlex.join(['python', 'tools/prepare_dataset.py', *sys.argv[1:]]),
                        date=datetime.now(timezone.utc).isoformat(timespec='seconds'))
     classes = [name.strip() for name in args.classes.split(',')] if args.classes else None
+    if tiles is not None:
+        description['tiles'] = dict(size=tiles.size, overlap=tiles.overlap, min_visible=tiles.min_visible)
     summary = convert_dataset(source, source_root(args.source), args.out, scale,
-                              SplitChoice(args.split, args.val_fraction, args.seed), classes, description)
+                              SplitChoice(args.split, args.val_fraction, args.seed), classes, description, tiles)
     config = write_config(detector, args.out, summary, args.epochs)
     summary['config'] = config.name  # so that a later run into the same folder replaces it
     (args.out / 'summary.json').write_text(json.dumps(summary, indent=2) + '\n')

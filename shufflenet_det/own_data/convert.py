@@ -17,9 +17,10 @@ from pathlib import Path, PurePosixPath
 
 from ..core.errors import DatasetError
 from ..deploy.preprocess import InputScale
-from .image_files import WIDE_MODES, ImageFacts, inspect_image, needs_rewrite, write_rgb_png
+from .image_files import WIDE_MODES, ImageFacts, inspect_image, needs_rewrite, write_rgb_pngs
 from .records import Problems, SourceBox, SourceData, SourceImage
 from .summary import dataset_summary
+from .tiling import TileGrid, tile_image
 
 SPLITS = ('train', 'val', 'test')
 #: Written into summary.json: a folder holding it was made by this tool and may be rewritten by it.
@@ -54,6 +55,7 @@ class ConvertedImage:
     size: tuple[int, int]
     boxes: list[tuple[str, list[float], bool]]  # (label, [x, y, w, h], crowd)
     split: str | None = None
+    tile: tuple[str, int, int] | None = None  # (the whole image's output name, left, top) of a tile
 
 
 def check_output_folder(out: Path) -> None:
@@ -209,7 +211,10 @@ def _write_split(images: list[ConvertedImage], classes: list[str], path: Path) -
     coco = dict(images=[], annotations=[], categories=[dict(id=category_ids[name], name=name) for name in classes])
     for image_id, image in enumerate(sorted(images, key=lambda item: item.output_name), start=1):
         width, height = image.size
-        coco['images'].append(dict(id=image_id, file_name=image.output_name, width=width, height=height))
+        entry = dict(id=image_id, file_name=image.output_name, width=width, height=height)
+        if image.tile is not None:
+            entry['tile'] = dict(image=image.tile[0], x=image.tile[1], y=image.tile[2])
+        coco['images'].append(entry)
         for label, bbox, crowd in image.boxes:
             coco['annotations'].append(dict(id=len(coco['annotations']) + 1, image_id=image_id,
                                             category_id=category_ids[label], bbox=bbox,
@@ -217,15 +222,26 @@ def _write_split(images: list[ConvertedImage], classes: list[str], path: Path) -
     path.write_text(json.dumps(coco) + '\n')
 
 
-def _write_image(image: ConvertedImage, destination: Path) -> None:
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    content = image.source.path if image.source.path is not None else image.source.embedded
-    if image.rewrite is not None:
-        write_rgb_png(content, destination, image.apply_orientation)
-    elif isinstance(content, bytes):
-        destination.write_bytes(content)
-    else:
-        shutil.copyfile(content, destination)
+def _write_images(images: list[ConvertedImage], folder: Path) -> None:
+    """Write the images: copied unchanged where they can be, else decoded once and written (or cut into tiles)."""
+    by_source: dict[int, list[ConvertedImage]] = {}
+    for image in images:
+        by_source.setdefault(id(image.source), []).append(image)
+    for group in by_source.values():
+        first = group[0]
+        content = first.source.path if first.source.path is not None else first.source.embedded
+        for image in group:
+            (folder / image.output_name).parent.mkdir(parents=True, exist_ok=True)
+        if first.rewrite is None and first.tile is None:
+            if isinstance(content, bytes):
+                (folder / first.output_name).write_bytes(content)
+            else:
+                shutil.copyfile(content, folder / first.output_name)
+            continue
+        write_rgb_pngs(content, first.apply_orientation, [
+            (folder / image.output_name, None if image.tile is None else (
+                image.tile[1], image.tile[2], image.tile[1] + image.size[0], image.tile[2] + image.size[1]))
+            for image in group])
 
 
 def class_list(source: SourceData, requested: list[str] | None) -> list[str]:
@@ -245,7 +261,8 @@ def class_list(source: SourceData, requested: list[str] | None) -> list[str]:
 
 
 def convert_dataset(source: SourceData, source_root: Path, out: Path, scale: InputScale, split: SplitChoice,
-                    requested_classes: list[str] | None = None, description: dict | None = None) -> dict:
+                    requested_classes: list[str] | None = None, description: dict | None = None,
+                    tiles: TileGrid | None = None) -> dict:
     """Check, split and write the dataset, and its summary.
 
     Args:
@@ -256,6 +273,8 @@ def convert_dataset(source: SourceData, source_root: Path, out: Path, scale: Inp
         split: How to split.
         requested_classes: Class names to keep, in this order (others are listed as skipped), or None for all.
         description: Extra entries for summary.json (source, format, command).
+        tiles: Cut images larger than a tile into tiles (after the split, so that one image's tiles share it),
+            or None to keep them whole.
 
     Returns:
         The summary, as written to ``out/summary.json``.
@@ -273,9 +292,10 @@ def convert_dataset(source: SourceData, source_root: Path, out: Path, scale: Inp
     if not any(image.boxes for image in converted):
         raise DatasetError(f'no usable box in {source_root}: {problems.describe()}')
     converted = _assign_splits(converted, split, source.has_split, problems)
+    if tiles is not None:
+        converted = [tile for image in converted for tile in tile_image(image, tiles, problems)]
     (out / 'annotations').mkdir(parents=True, exist_ok=True)
-    for image in converted:
-        _write_image(image, out / 'images' / image.output_name)
+    _write_images(converted, out / 'images')
     per_split = {name: [image for image in converted if image.split == name] for name in SPLITS}
     for name, images in per_split.items():
         if images:

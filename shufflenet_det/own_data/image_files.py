@@ -158,14 +158,17 @@ def needs_rewrite(facts: ImageFacts) -> str | None:
     return None
 
 
-def write_rgb_png(source: Path | bytes, destination: Path, apply_orientation: bool) -> None:
-    """Decode an image, turn it as a viewer would (or not), and write it as an 8-bit RGB PNG without EXIF.
+def write_rgb_pngs(source: Path | bytes, apply_orientation: bool,
+                   outputs: list[tuple[Path, tuple[int, int, int, int] | None]]) -> None:
+    """Decode an image once, turn it as a viewer would (or not), and write it, or crops of it, as 8-bit RGB PNGs
+    without EXIF.
 
     Args:
         source: The image file or encoded bytes.
-        destination: The PNG to write.
         apply_orientation: Turn the pixels by the EXIF orientation (the annotation was drawn on the turned image).
+        outputs: ``(destination, crop)`` pairs; ``crop`` is ``(left, top, right, bottom)``, or None for the whole.
     """
     with open_image(source) as image:
-        turned = ImageOps.exif_transpose(image) if apply_orientation else image
-        turned.convert('RGB').save(destination, format='PNG')
+        turned = (ImageOps.exif_transpose(image) if apply_orientation else image).convert('RGB')
+        for destination, crop in outputs:
+            (turned.crop(crop) if crop is not None else turned).save(destination, format='PNG')

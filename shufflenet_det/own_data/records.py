@@ -20,6 +20,8 @@ PROBLEM_KINDS = {
     'unsupported pixels': 'images of 16-bit or floating-point pixels (skipped with their boxes)',
     'empty annotation': 'empty annotation files (skipped)',
     'not in split lists': "images in none of the source's split lists (skipped)",
+    'lost in tiling': 'boxes larger than any tile shows --min-visible of (skipped)',
+    'tile cut': 'boxes a tile shows less than --min-visible of (left out of that tile only)',
     # fixed, nothing lost
     'clipped': 'boxes partly outside their image (clipped to it)',
     'rewritten': 'images rewritten as RGB PNG (EXIF rotation, pixel format or file format)',
@@ -27,8 +29,6 @@ PROBLEM_KINDS = {
     'crowd': 'boxes marked difficult (VOC) or iscrowd (COCO): kept as crowd boxes, which training and COCO '
              'evaluation ignore',
 }
-#: The kinds after which nothing was lost: the box or image is in the output, changed or marked.
-FIX_KINDS = ('clipped', 'rewritten', 'embedded image', 'crowd')
 #: How many entries of each kind the printed summary shows (summary.json lists them all).
 SHOWN_PER_KIND = 5
 
