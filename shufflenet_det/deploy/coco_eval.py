@@ -27,6 +27,7 @@ from .annotations import (
 from .detections import Detections
 from .detector import Detector
 from .images import read_image
+from .tiled import TiledDetector
 
 #: MMDetection's CocoMetric names of the first six COCOeval.stats entries.
 METRIC_KEYS = ('bbox_mAP', 'bbox_mAP_50', 'bbox_mAP_75', 'bbox_mAP_s', 'bbox_mAP_m', 'bbox_mAP_l')
@@ -54,7 +55,7 @@ def text_progress(stream: TextIO = sys.stderr) -> Callable[[int, int, float], No
     return show
 
 
-def detect_dataset(detector: Detector, images: list[dict], image_dir: Path, category_ids: list[int],
+def detect_dataset(detector: Detector | TiledDetector, images: list[dict], image_dir: Path, category_ids: list[int],
                    progress: Callable[[int, int, float], None] | None = None) -> list[dict]:
     """Run ``detector`` on every image record and return all detections as COCO result records.
 
@@ -122,7 +123,8 @@ def checked_ground_truth(ann_file: Path, image_dir: Path, classes: tuple[str, ..
 
 def evaluate_onnx(model_path: str | Path, ann_file: str | Path, image_dir: str | Path, threads: int = 1,
                   progress: Callable[[int, int, float], None] | None = None,
-                  warn: Callable[[str], None] | None = None) -> tuple[dict[str, float], str]:
+                  warn: Callable[[str], None] | None = None,
+                  tiles: tuple[int, float] | None = None) -> tuple[dict[str, float], str]:
     """COCO box metrics of an exported detector on a COCO-format dataset.
 
     The file is checked before any image is detected, by the rules training and ``tools/test.py`` apply: the
@@ -136,6 +138,8 @@ def evaluate_onnx(model_path: str | Path, ann_file: str | Path, image_dir: str |
         threads: ONNX Runtime intra-op threads.
         progress: Called as ``progress(done, total, seconds)`` after every image, e.g. :func:`text_progress`.
         warn: Receives the line counting skipped annotations, when some are.
+        tiles: ``(size, overlap)`` to detect tile by tile and merge over each image (:class:`TiledDetector`), or
+            None to run each image whole.
 
     Returns:
         The metrics in percent (keys of :data:`METRIC_KEYS`) and pycocotools' printed summary.
@@ -148,6 +152,8 @@ def evaluate_onnx(model_path: str | Path, ann_file: str | Path, image_dir: str |
     ground_truth = checked_ground_truth(Path(ann_file), Path(image_dir), detector.spec.classes)
     if ground_truth.skipped is not None and warn is not None:
         warn(ground_truth.skipped)
+    if tiles is not None:
+        detector = TiledDetector(detector, *tiles)
     results = detect_dataset(detector, ground_truth.dataset['images'], Path(image_dir), ground_truth.category_ids,
                              progress)
     return coco_summary(ground_truth, results)

@@ -31,9 +31,17 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument('--images', required=True, help='folder holding the images the annotation file names')
     parser.add_argument('--threads', type=positive_int, default=1,
                         help='ONNX Runtime intra-op threads (default 1)')
+    parser.add_argument('--tile', type=positive_int, metavar='SIZE',
+                        help='detect on SIZE x SIZE tiles and merge them over each image (per-class NMS), for a '
+                             'model trained on tiles (tools/prepare_dataset.py --tile) scored on the whole images')
+    parser.add_argument('--overlap', type=float, default=0.2, help='share of a tile its neighbour repeats '
+                                                                   '(default 0.2, as prepare_dataset.py)')
     parser.add_argument('--json', metavar='OUT.json',
                         help='write {model path: {bbox_mAP, bbox_mAP_50, ..., bbox_mAP_l (percent), seconds}}')
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if not 0 <= args.overlap < 1:
+        parser.error(f'--overlap {args.overlap}: give a share in [0, 1)')
+    return args
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -41,8 +49,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     start = time.perf_counter()
     try:
+        tiles = (args.tile, args.overlap) if args.tile is not None else None
         metrics, summary = evaluate_onnx(args.model, args.ann, args.images, args.threads, text_progress(),
-                                         warn=lambda line: print(f'warning: {line}', file=sys.stderr))
+                                         warn=lambda line: print(f'warning: {line}', file=sys.stderr), tiles=tiles)
     except (FileNotFoundError, ValueError, ShufflenetDetError) as error:
         print(f'error: {error}', file=sys.stderr)
         return 1

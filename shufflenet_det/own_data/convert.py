@@ -6,6 +6,7 @@ Output layout::
     OUT/images/...                 the images, under their path in the source
     OUT/annotations/train.json     COCO detection files (and test.json when the source has a test split)
     OUT/annotations/val.json
+    OUT/annotations/val_whole.json  with --tile: the val images whole, to score tiled detection on them
     OUT/summary.json               classes, counts per split and class, box sizes at the input scale, problems
 """
 
@@ -224,24 +225,25 @@ def _write_split(images: list[ConvertedImage], classes: list[str], path: Path) -
 
 def _write_images(images: list[ConvertedImage], folder: Path) -> None:
     """Write the images: copied unchanged where they can be, else decoded once and written (or cut into tiles)."""
-    by_source: dict[int, list[ConvertedImage]] = {}
+    by_source: dict[int, dict[str, ConvertedImage]] = {}
     for image in images:
-        by_source.setdefault(id(image.source), []).append(image)
+        by_source.setdefault(id(image.source), {})[image.output_name] = image
     for group in by_source.values():
-        first = group[0]
-        content = first.source.path if first.source.path is not None else first.source.embedded
-        for image in group:
+        decoded = []
+        for image in group.values():
             (folder / image.output_name).parent.mkdir(parents=True, exist_ok=True)
-        if first.rewrite is None and first.tile is None:
-            if isinstance(content, bytes):
-                (folder / first.output_name).write_bytes(content)
+            content = image.source.path if image.source.path is not None else image.source.embedded
+            if image.rewrite is not None or image.tile is not None:
+                decoded.append(image)
+            elif isinstance(content, bytes):
+                (folder / image.output_name).write_bytes(content)
             else:
-                shutil.copyfile(content, folder / first.output_name)
-            continue
-        write_rgb_pngs(content, first.apply_orientation, [
-            (folder / image.output_name, None if image.tile is None else (
-                image.tile[1], image.tile[2], image.tile[1] + image.size[0], image.tile[2] + image.size[1]))
-            for image in group])
+                shutil.copyfile(content, folder / image.output_name)
+        if decoded:
+            write_rgb_pngs(content, decoded[0].apply_orientation, [
+                (folder / image.output_name, None if image.tile is None else (
+                    image.tile[1], image.tile[2], image.tile[1] + image.size[0], image.tile[2] + image.size[1]))
+                for image in decoded])
 
 
 def class_list(source: SourceData, requested: list[str] | None) -> list[str]:
@@ -292,14 +294,20 @@ def convert_dataset(source: SourceData, source_root: Path, out: Path, scale: Inp
     if not any(image.boxes for image in converted):
         raise DatasetError(f'no usable box in {source_root}: {problems.describe()}')
     converted = _assign_splits(converted, split, source.has_split, problems)
+    whole = []  # with tiles, the val and test images also whole, to score tiled detection on them
     if tiles is not None:
+        whole = [image for image in converted if image.split != 'train']
         converted = [tile for image in converted for tile in tile_image(image, tiles, problems)]
     (out / 'annotations').mkdir(parents=True, exist_ok=True)
-    _write_images(converted, out / 'images')
+    _write_images(converted + whole, out / 'images')
     per_split = {name: [image for image in converted if image.split == name] for name in SPLITS}
     for name, images in per_split.items():
         if images:
             _write_split(images, classes, out / 'annotations' / f'{name}.json')
+    for name in SPLITS[1:]:
+        if any(image.split == name for image in whole):
+            _write_split([image for image in whole if image.split == name], classes,
+                         out / 'annotations' / f'{name}_whole.json')
     summary = dict(made_by=MARKER, **(description or {}),
                    **dataset_summary(per_split, classes, scale, problems))
     (out / 'summary.json').write_text(json.dumps(summary, indent=2) + '\n')

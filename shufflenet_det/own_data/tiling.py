@@ -1,12 +1,12 @@
 """Cut large images into overlapping square tiles for training: a box goes to every tile that shows at least
 ``min_visible`` of it (clipped to the tile); each tile records its image and offset."""
 
-import math
 from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
 from ..core.errors import DatasetError
+from ..deploy.tiled import tile_starts
 from .records import Problems
 
 if TYPE_CHECKING:
@@ -34,14 +34,6 @@ class TileGrid:
             raise DatasetError(f'--overlap {self.overlap}: give a share in [0, 1), e.g. 0.2')
         if not 0 < self.min_visible <= 1:
             raise DatasetError(f'--min-visible {self.min_visible}: give a share in (0, 1], e.g. 0.5')
-
-
-def tile_starts(length: int, size: int, overlap: float) -> list[int]:
-    """Tile offsets along a side of ``length``: every ``(1 - overlap) * size`` pixels, the last flush with the end."""
-    if length <= size:
-        return [0]
-    step = max(1, math.floor(size * (1 - overlap)))
-    return sorted(set(range(0, length - size, step)) | {length - size})
 
 
 def _tile_boxes(image: 'ConvertedImage', left: int, top: int, width: int, height: int, grid: TileGrid,

@@ -1,5 +1,6 @@
 """Tiles of large images: offsets, boxes by visible share, pixels cut from the image as the user sees it."""
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -8,9 +9,10 @@ from PIL import Image
 from tool_files import SCALE, labelimg_xml
 
 from shufflenet_det.core.errors import DatasetError
+from shufflenet_det.deploy.tiled import tile_starts
 from shufflenet_det.own_data.convert import SplitChoice, convert_dataset
 from shufflenet_det.own_data.readers import read_source
-from shufflenet_det.own_data.tiling import TileGrid, tile_starts
+from shufflenet_det.own_data.tiling import TileGrid
 
 
 def test_tile_starts_step_by_the_overlap_and_end_flush() -> None:
@@ -49,11 +51,13 @@ def test_large_images_become_tiles_with_their_boxes(tmp_path: Path) -> None:
     assert np.array_equal(tile, pixels[:, 150:250])
     assert summary['problems']['lost in tiling']['count'] == 1
     assert 'small.png' in images and images['small.png']['tile'] is None
+    # The val images also whole, with their boxes in the whole image, for tiled detection scored on them.
+    whole = json.loads((tmp_path / 'out/annotations/val_whole.json').read_text())
+    assert len(whole['images']) == 1 and whole['images'][0]['file_name'] in ('wide.png', 'small.png')
+    assert (tmp_path / 'out/images' / whole['images'][0]['file_name']).is_file()
 
 
 def _images(out: Path, split: str):
-    import json
-
     coco = json.loads((out / 'annotations' / f'{split}.json').read_text())
     for image in coco['images']:
         boxes = [ann['bbox'] for ann in coco['annotations'] if ann['image_id'] == image['id']]

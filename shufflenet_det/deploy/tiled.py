@@ -1,0 +1,72 @@
+"""Detect on large images tile by tile: run the detector on overlapping tiles, move each tile's boxes into the
+image, and merge them with per-class NMS over the whole image (numpy only), so that an object seen by two tiles
+is reported once."""
+
+import math
+
+import numpy as np
+
+from .detections import Detections, box_iou
+from .detector import Detector
+
+#: IoU above which two detections of one class from different tiles are the same object (MMDetection's NMS IoU).
+MERGE_IOU = 0.5
+
+
+def tile_starts(length: int, size: int, overlap: float) -> list[int]:
+    """Tile offsets along a side of ``length``: every ``(1 - overlap) * size`` pixels, the last flush with the end."""
+    if length <= size:
+        return [0]
+    step = max(1, math.floor(size * (1 - overlap)))
+    return sorted(set(range(0, length - size, step)) | {length - size})
+
+
+def nms(boxes: np.ndarray, scores: np.ndarray, iou_threshold: float) -> np.ndarray:
+    """Indices of the boxes greedy NMS keeps, highest score first."""
+    order = np.argsort(-scores, kind='stable')
+    keep = []
+    while order.size:
+        best, order = order[0], order[1:]
+        keep.append(best)
+        order = order[box_iou(boxes[best], boxes[order]) <= iou_threshold]
+    return np.asarray(keep, dtype=np.int64)
+
+
+def merge_detections(parts: list[Detections], max_detections: int, iou_threshold: float = MERGE_IOU) -> Detections:
+    """Join detections of one image from several tiles: per-class NMS, then the ``max_detections`` best."""
+    joined = Detections.from_arrays(np.concatenate([part.boxes for part in parts]),
+                                    np.concatenate([part.scores for part in parts]),
+                                    np.concatenate([part.labels for part in parts]))
+    keep = [np.flatnonzero(joined.labels == label)[nms(joined.boxes[joined.labels == label],
+                                                       joined.scores[joined.labels == label], iou_threshold)]
+            for label in np.unique(joined.labels)]
+    return joined.select(np.concatenate(keep) if keep else np.zeros(0, np.int64)).top(max_detections)
+
+
+class TiledDetector:
+    """A :class:`Detector` run on ``size`` x ``size`` tiles overlapping by ``overlap``, merged over the image.
+
+    Args:
+        detector: The exported detector.
+        size: Tile side in pixels (images no larger are run whole).
+        overlap: Share of a tile its neighbour repeats, in [0, 1).
+    """
+
+    def __init__(self, detector: Detector, size: int, overlap: float) -> None:
+        if size < 1 or not 0 <= overlap < 1:
+            raise ValueError(f'tiles of {size} px overlapping by {overlap}: give a positive size and an overlap in '
+                             '[0, 1)')
+        self.detector, self.size, self.overlap = detector, size, overlap
+        self.spec = detector.spec
+
+    def detect(self, image: np.ndarray) -> Detections:
+        """Detect objects in an RGB uint8 (H, W, 3) image tile by tile; boxes are in the image's own pixels."""
+        height, width = image.shape[:2]
+        parts = []
+        for top in tile_starts(height, self.size, self.overlap):
+            for left in tile_starts(width, self.size, self.overlap):
+                tile = np.ascontiguousarray(image[top:top + self.size, left:left + self.size])
+                found = self.detector.detect(tile)
+                parts.append(Detections(found.boxes + np.array([left, top, left, top], np.float32), found.scores,
+                                        found.labels))
+        return merge_detections(parts, self.spec.max_detections)
