@@ -9,7 +9,10 @@ on; ImageSets/Main/{train,val}.txt record that split. A box is kept in a crop wh
 
     pip install scikit-image   # only for the picture
     python examples/hubble_galaxies_voc.py --out data/hubble_voc
-    python tools/prepare_dataset.py data/hubble_voc --format voc --out data/hubble --scale 256
+    python tools/prepare_dataset.py data/hubble_voc --format voc --out data/hubble --scale 192
+
+With ``--strips`` it writes the training columns and the val columns as two whole images instead, for
+``tools/prepare_dataset.py --tile`` and tiled evaluation on the whole val image.
 """
 
 import argparse
@@ -50,24 +53,24 @@ def galaxies(rgb: np.ndarray) -> list[tuple[str, int, int, int, int]]:
     return boxes
 
 
-def crop_boxes(boxes: list, left: int, top: int) -> list[tuple[str, int, int, int, int]]:
-    """The boxes at least half inside the crop at ``(left, top)``, clipped to it, in the crop's pixels."""
+def crop_boxes(boxes: list, left: int, top: int, size: tuple[int, int] = (CROP, CROP)) -> list[tuple]:
+    """The boxes at least half inside the crop of ``size`` at ``(left, top)``, clipped to it, in its pixels."""
     kept = []
     for name, x0, y0, x1, y1 in boxes:
         cx0, cy0 = max(x0, left) - left, max(y0, top) - top
-        cx1, cy1 = min(x1, left + CROP) - left, min(y1, top + CROP) - top
+        cx1, cy1 = min(x1, left + size[0]) - left, min(y1, top + size[1]) - top
         if cx1 > cx0 and cy1 > cy0 and (cx1 - cx0) * (cy1 - cy0) >= MIN_VISIBLE * (x1 - x0) * (y1 - y0):
             kept.append((name, cx0, cy0, cx1, cy1))
     return kept
 
 
-def voc_xml(file_name: str, boxes: list) -> ElementTree.ElementTree:
+def voc_xml(file_name: str, boxes: list, size: tuple[int, int] = (CROP, CROP)) -> ElementTree.ElementTree:
     """A LabelImg-style annotation: 1-based inclusive corners."""
     root = ElementTree.Element('annotation')
     ElementTree.SubElement(root, 'filename').text = file_name
-    size = ElementTree.SubElement(root, 'size')
-    for tag, value in (('width', CROP), ('height', CROP), ('depth', 3)):
-        ElementTree.SubElement(size, tag).text = str(value)
+    size_element = ElementTree.SubElement(root, 'size')
+    for tag, value in (('width', size[0]), ('height', size[1]), ('depth', 3)):
+        ElementTree.SubElement(size_element, tag).text = str(value)
     for name, x0, y0, x1, y1 in boxes:
         obj = ElementTree.SubElement(root, 'object')
         ElementTree.SubElement(obj, 'name').text = name
@@ -79,12 +82,31 @@ def voc_xml(file_name: str, boxes: list) -> ElementTree.ElementTree:
     return ElementTree.ElementTree(root)
 
 
+def write_strips(rgb: np.ndarray, boxes: list, out: Path) -> None:
+    """The picture as two large images, the training columns and the val columns, for prepare_dataset.py --tile."""
+    height, width = rgb.shape[:2]
+    for folder in ('JPEGImages', 'Annotations', 'ImageSets/Main'):
+        (out / folder).mkdir(parents=True, exist_ok=True)
+    for split, left, right in (('train', 0, TRAIN_COLUMNS), ('val', TRAIN_COLUMNS, width)):
+        stem, size = f'{split}_strip', (right - left, height)
+        Image.fromarray(rgb[:, left:right]).save(out / 'JPEGImages' / f'{stem}.png')
+        voc_xml(f'{stem}.png', crop_boxes(boxes, left, 0, size), size).write(out / 'Annotations' / f'{stem}.xml')
+        (out / 'ImageSets' / 'Main' / f'{split}.txt').write_text(stem + '\n')
+    print(f'wrote the {TRAIN_COLUMNS} training and {width - TRAIN_COLUMNS} val columns of {len(boxes)} galaxies '
+          f'as two images to {out}')
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     parser.add_argument('--out', type=Path, default=Path('data/hubble_voc'), help='folder to write')
+    parser.add_argument('--strips', action='store_true',
+                        help='write the training and val columns as two whole images instead of crops')
     args = parser.parse_args()
     rgb = np.asarray(Image.open(hubble_picture()).convert('RGB'))
     boxes = galaxies(rgb)
+    if args.strips:
+        write_strips(rgb, boxes, args.out)
+        return
     height, width = rgb.shape[:2]
     lists = {'train': [], 'val': []}
     for split, columns, step in (('train', range(0, TRAIN_COLUMNS - CROP + 1, TRAIN_STEP), TRAIN_STEP),

@@ -27,7 +27,7 @@ from .annotations import (
 from .detections import Detections
 from .detector import Detector
 from .images import read_image
-from .tiled import TiledDetector
+from .tiled import ImageDetector, TiledDetector
 
 #: MMDetection's CocoMetric names of the first six COCOeval.stats entries.
 METRIC_KEYS = ('bbox_mAP', 'bbox_mAP_50', 'bbox_mAP_75', 'bbox_mAP_s', 'bbox_mAP_m', 'bbox_mAP_l')
@@ -55,7 +55,7 @@ def text_progress(stream: TextIO = sys.stderr) -> Callable[[int, int, float], No
     return show
 
 
-def detect_dataset(detector: Detector | TiledDetector, images: list[dict], image_dir: Path, category_ids: list[int],
+def detect_dataset(detector: ImageDetector, images: list[dict], image_dir: Path, category_ids: list[int],
                    progress: Callable[[int, int, float], None] | None = None) -> list[dict]:
     """Run ``detector`` on every image record and return all detections as COCO result records.
 
@@ -121,21 +121,20 @@ def checked_ground_truth(ann_file: Path, image_dir: Path, classes: tuple[str, ..
                                fix='evaluate on a dataset with the classes the model was trained on')
 
 
-def evaluate_onnx(model_path: str | Path, ann_file: str | Path, image_dir: str | Path, threads: int = 1,
-                  progress: Callable[[int, int, float], None] | None = None,
-                  warn: Callable[[str], None] | None = None,
-                  tiles: tuple[int, float] | None = None) -> tuple[dict[str, float], str]:
-    """COCO box metrics of an exported detector on a COCO-format dataset.
+def evaluate_detector(detector: ImageDetector, ann_file: str | Path, image_dir: str | Path,
+                      progress: Callable[[int, int, float], None] | None = None,
+                      warn: Callable[[str], None] | None = None,
+                      tiles: tuple[int, float] | None = None) -> tuple[dict[str, float], str]:
+    """COCO box metrics of a detector on a COCO-format dataset, each image run whole or tile by tile.
 
     The file is checked before any image is detected, by the rules training and ``tools/test.py`` apply: the
     model's classes are matched to the file's categories by name, and the annotations that are skipped there
     are skipped here too.
 
     Args:
-        model_path: The exported ``<name>.onnx`` (its ``<name>.json`` sidecar beside it).
+        detector: The exported model's :class:`Detector`, or the PyTorch one behind the same interface.
         ann_file: COCO annotation file whose category names include the model's classes.
         image_dir: Folder holding the images named in ``ann_file``.
-        threads: ONNX Runtime intra-op threads.
         progress: Called as ``progress(done, total, seconds)`` after every image, e.g. :func:`text_progress`.
         warn: Receives the line counting skipped annotations, when some are.
         tiles: ``(size, overlap)`` to detect tile by tile and merge over each image (:class:`TiledDetector`), or
@@ -146,9 +145,7 @@ def evaluate_onnx(model_path: str | Path, ann_file: str | Path, image_dir: str |
 
     Raises:
         DatasetError: If the annotation file, the images or the class names do not fit.
-        SidecarError: If the model's sidecar is missing, invalid or does not describe the model.
     """
-    detector = Detector(model_path, threads=threads)
     ground_truth = checked_ground_truth(Path(ann_file), Path(image_dir), detector.spec.classes)
     if ground_truth.skipped is not None and warn is not None:
         warn(ground_truth.skipped)
@@ -157,3 +154,25 @@ def evaluate_onnx(model_path: str | Path, ann_file: str | Path, image_dir: str |
     results = detect_dataset(detector, ground_truth.dataset['images'], Path(image_dir), ground_truth.category_ids,
                              progress)
     return coco_summary(ground_truth, results)
+
+
+def evaluate_onnx(model_path: str | Path, ann_file: str | Path, image_dir: str | Path, threads: int = 1,
+                  progress: Callable[[int, int, float], None] | None = None,
+                  warn: Callable[[str], None] | None = None,
+                  tiles: tuple[int, float] | None = None) -> tuple[dict[str, float], str]:
+    """COCO box metrics of an exported detector on a COCO-format dataset (see :func:`evaluate_detector`).
+
+    Args:
+        model_path: The exported ``<name>.onnx`` (its ``<name>.json`` sidecar beside it).
+        ann_file: COCO annotation file whose category names include the model's classes.
+        image_dir: Folder holding the images named in ``ann_file``.
+        threads: ONNX Runtime intra-op threads.
+        progress: Called as ``progress(done, total, seconds)`` after every image.
+        warn: Receives the line counting skipped annotations, when some are.
+        tiles: ``(size, overlap)`` to detect tile by tile, or None.
+
+    Raises:
+        DatasetError: If the annotation file, the images or the class names do not fit.
+        SidecarError: If the model's sidecar is missing, invalid or does not describe the model.
+    """
+    return evaluate_detector(Detector(model_path, threads=threads), ann_file, image_dir, progress, warn, tiles)

@@ -3,11 +3,21 @@ image, and merge them with per-class NMS over the whole image (numpy only), so t
 is reported once."""
 
 import math
+from typing import Any, Protocol
 
 import numpy as np
 
 from .detections import Detections, box_iou
-from .detector import Detector
+
+
+class ImageDetector(Protocol):
+    """What the evaluation loop runs: the exported model's :class:`~.detector.Detector`, or the PyTorch one."""
+
+    spec: Any  # with ``classes`` and ``max_detections``
+
+    def detect(self, image: np.ndarray) -> Detections:
+        """Detections in an RGB uint8 (H, W, 3) image, boxes in its pixels."""
+
 
 #: IoU above which two detections of one class from different tiles are the same object (MMDetection's NMS IoU).
 MERGE_IOU = 0.5
@@ -44,15 +54,15 @@ def merge_detections(parts: list[Detections], max_detections: int, iou_threshold
 
 
 class TiledDetector:
-    """A :class:`Detector` run on ``size`` x ``size`` tiles overlapping by ``overlap``, merged over the image.
+    """A detector run on ``size`` x ``size`` tiles overlapping by ``overlap``, merged over the image.
 
     Args:
-        detector: The exported detector.
+        detector: The exported model's detector, or the PyTorch one behind the same interface.
         size: Tile side in pixels (images no larger are run whole).
         overlap: Share of a tile its neighbour repeats, in [0, 1).
     """
 
-    def __init__(self, detector: Detector, size: int, overlap: float) -> None:
+    def __init__(self, detector: ImageDetector, size: int, overlap: float) -> None:
         if size < 1 or not 0 <= overlap < 1:
             raise ValueError(f'tiles of {size} px overlapping by {overlap}: give a positive size and an overlap in '
                              '[0, 1)')
