@@ -19,7 +19,7 @@ SMALL_AREA, MEDIUM_AREA = 32 ** 2, 96 ** 2
 def resize_factor(size: tuple[int, int], scale: InputScale) -> float:
     """The factor MMDetection's keep-ratio ``Resize`` applies to an image of ``(width, height)`` at ``scale``."""
     width, height = size
-    return min(scale.scale / min(width, height), scale.max_size / max(width, height))
+    return scale.resized_size(height, width)[1] / width
 
 
 def size_bin(area: float) -> str:
