@@ -156,7 +156,8 @@ def _convert_image(image: SourceImage, source_root: Path, classes: set[str], pro
         problems.add('unreadable image', f'{image.path or image.where}: {error}')
         return None
     if facts.mode in WIDE_MODES:
-        problems.add('unsupported pixels', f'{image.path}: {facts.mode} pixels; save it as an 8-bit image')
+        problems.add('unsupported pixels', f'{image.path or image.where}: {facts.mode} pixels; save it as an '
+                                           '8-bit image')
         return None
     frame = _frame(image, facts, problems)
     if frame is None:
