@@ -27,7 +27,7 @@ test-gpu: install
 	$(PYTHON) -m pytest -q -rs -m gpu
 
 lint: install
-	$(PYTHON) -m ruff check shufflenet_det tools tests configs
+	$(PYTHON) -m ruff check shufflenet_det tools tests configs examples
 
 demo: install
 	$(PYTHON) tools/demo.py
