@@ -19,7 +19,7 @@ from pathlib import Path, PurePosixPath
 from ..core.errors import DatasetError
 from ..deploy.preprocess import InputScale
 from .image_files import WIDE_MODES, ImageFacts, inspect_image, needs_rewrite, write_rgb_pngs
-from .records import Problems, SourceBox, SourceData, SourceImage
+from .records import ConvertedImage, Problems, SourceBox, SourceData, SourceImage
 from .summary import dataset_summary
 from .tiling import TileGrid, tile_image
 
@@ -42,21 +42,6 @@ class SplitChoice:
     mode: str = 'auto'
     val_fraction: float = 0.2
     seed: int = 0
-
-
-@dataclass
-class ConvertedImage:
-    """An image ready to be written: where from, where to, how, and its boxes in pixels of the written image."""
-
-    source: SourceImage
-    facts: ImageFacts
-    output_name: str
-    rewrite: str | None
-    apply_orientation: bool
-    size: tuple[int, int]
-    boxes: list[tuple[str, list[float], bool]]  # (label, [x, y, w, h], crowd)
-    split: str | None = None
-    tile: tuple[str, int, int] | None = None  # (the whole image's output name, left, top) of a tile
 
 
 def check_output_folder(out: Path) -> None:

@@ -1,10 +1,12 @@
-"""What a format reader hands on: images with boxes as the annotation tool wrote them, and what it had to skip."""
+"""The records the conversion passes on: images and boxes as the annotation tool wrote them, the images ready to
+be written, and what was skipped or fixed."""
 
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.errors import DatasetError
+from .image_files import ImageFacts
 
 #: Why something was skipped or changed, as counting key: description. Every skip and fix is counted and listed.
 PROBLEM_KINDS = {
@@ -139,3 +141,18 @@ class SourceData:
     classes: list[str] | None
     problems: Problems
     has_split: bool = False
+
+
+@dataclass
+class ConvertedImage:
+    """An image ready to be written: where from, where to, how, and its boxes in pixels of the written image."""
+
+    source: SourceImage
+    facts: ImageFacts
+    output_name: str
+    rewrite: str | None
+    apply_orientation: bool
+    size: tuple[int, int]
+    boxes: list[tuple[str, list[float], bool]]  # (label, [x, y, w, h], crowd)
+    split: str | None = None
+    tile: tuple[str, int, int] | None = None  # (the whole image's output name, left, top) of a tile

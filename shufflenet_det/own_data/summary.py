@@ -3,14 +3,10 @@
 
 import math
 from collections import Counter
-from typing import TYPE_CHECKING
 
 from ..core.markdown import markdown_table
 from ..deploy.preprocess import InputScale
-from .records import PROBLEM_KINDS, SHOWN_PER_KIND, Problems
-
-if TYPE_CHECKING:
-    from .convert import ConvertedImage
+from .records import PROBLEM_KINDS, SHOWN_PER_KIND, ConvertedImage, Problems
 
 #: COCO's box-size bins: area below 32^2 pixels is small, below 96^2 medium, the rest large.
 SMALL_AREA, MEDIUM_AREA = 32 ** 2, 96 ** 2
@@ -27,7 +23,7 @@ def size_bin(area: float) -> str:
     return 'small' if area < SMALL_AREA else 'medium' if area < MEDIUM_AREA else 'large'
 
 
-def split_summary(images: list['ConvertedImage'], classes: list[str], scale: InputScale) -> dict:
+def split_summary(images: list[ConvertedImage], classes: list[str], scale: InputScale) -> dict:
     """Counts of one split: images, images without boxes, boxes per class, crowd boxes, size bins at ``scale``, and
     the 1st and 99th percentile of the boxes' side (``sqrt(area)``) at ``scale``."""
     per_class, sizes, crowd, sides = Counter(), Counter(), 0, []
@@ -49,7 +45,7 @@ def split_summary(images: list['ConvertedImage'], classes: list[str], scale: Inp
                                       for share in (0.01, 0.99)])
 
 
-def dataset_summary(per_split: dict[str, list['ConvertedImage']], classes: list[str], scale: InputScale,
+def dataset_summary(per_split: dict[str, list[ConvertedImage]], classes: list[str], scale: InputScale,
                     problems: Problems) -> dict:
     """The summary.json entries: classes, the input scale, each non-empty split's counts, all problems listed."""
     return dict(classes=classes, input_scale=dict(scale=scale.scale, max_size=scale.max_size),

@@ -3,14 +3,10 @@
 
 from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING
 
 from ..core.errors import DatasetError
 from ..deploy.tiled import tile_starts
-from .records import Problems
-
-if TYPE_CHECKING:
-    from .convert import ConvertedImage
+from .records import ConvertedImage, Problems
 
 
 @dataclass(frozen=True)
@@ -36,7 +32,7 @@ class TileGrid:
             raise DatasetError(f'--min-visible {self.min_visible}: give a share in (0, 1], e.g. 0.5')
 
 
-def _tile_boxes(image: 'ConvertedImage', left: int, top: int, width: int, height: int, grid: TileGrid,
+def _tile_boxes(image: ConvertedImage, left: int, top: int, width: int, height: int, grid: TileGrid,
                 shown: set[int], problems: Problems) -> list[tuple[str, list[float], bool]]:
     """The boxes a tile shows enough of, in its pixels; adds the index of each to ``shown``."""
     kept = []
@@ -54,7 +50,7 @@ def _tile_boxes(image: 'ConvertedImage', left: int, top: int, width: int, height
     return kept
 
 
-def tile_image(image: 'ConvertedImage', grid: TileGrid, problems: Problems) -> list['ConvertedImage']:
+def tile_image(image: ConvertedImage, grid: TileGrid, problems: Problems) -> list[ConvertedImage]:
     """The tiles of ``image`` (the image itself when it fits in one tile), each a PNG crop with its boxes.
 
     A box that no tile shows ``min_visible`` of (one larger than a tile) is listed as lost.
