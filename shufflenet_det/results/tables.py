@@ -170,6 +170,22 @@ def measurements_table(data: dict) -> str:
                            for row in data['rows']])
 
 
+def duration_label(seconds: float | None) -> str | None:
+    """Seconds as ``12 s`` or, from two minutes on, ``19.5 min``."""
+    if seconds is None:
+        return None
+    return f'{seconds:.0f} s' if seconds < 120 else f'{seconds / 60:.1f} min'
+
+
+def own_data_table(data: dict) -> str:
+    """An own-data example step by step: what ran, on what, its COCO metrics or other result, and its time."""
+    return markdown_table(
+        ['step', 'runs', 'evaluated on', 'mAP', 'AP50', 'AP75', 'AP_s', 'AP_m', 'other result', 'time'],
+        [[row['step'], row['runtime'], row['evaluated_on'], row.get('bbox_mAP'), row.get('bbox_mAP_50'),
+          row.get('bbox_mAP_75'), row.get('bbox_mAP_s'), row.get('bbox_mAP_m'), row.get('result'),
+          duration_label(row.get('seconds'))] for row in data['rows']])
+
+
 RENDERERS: dict[tuple[str, str], Callable[[dict], str]] = {
     ('demo', DEFAULT_VIEW): lambda data: demo_table(demo_rows(data)),
     ('grid', DEFAULT_VIEW): lambda data: grid_table(grid_rows(data)),
@@ -185,6 +201,7 @@ RENDERERS: dict[tuple[str, str], Callable[[dict], str]] = {
     ('breakdown', DEFAULT_VIEW): breakdown_table,
     ('measurements', DEFAULT_VIEW): measurements_table,
     ('coco_table7', DEFAULT_VIEW): lambda data: table7_table(data['rows']),
+    ('own_data', DEFAULT_VIEW): own_data_table,
 }
 
 
