@@ -112,13 +112,17 @@ def _images_in(location: Path, index: ImageIndex) -> list[Path]:
 
 
 def read_yolo(source: Path, index: ImageIndex) -> SourceData:
-    """Read YOLO labels for every image under ``source`` (or the splits ``data.yaml`` lists).
+    """Read YOLO labels for every image under ``source`` (or the splits its ``data.yaml`` lists; ``source`` may be
+    that YAML file).
 
     Raises:
         DatasetError: If ``source`` has no ``data.yaml`` or ``classes.txt`` with the class names, or they are
             malformed.
     """
-    yaml_path = next((source / name for name in YAML_NAMES if (source / name).is_file()), None)
+    if source.is_file():  # the data.yaml itself
+        source, yaml_path = source.parent, source
+    else:
+        yaml_path = next((source / name for name in YAML_NAMES if (source / name).is_file()), None)
     list_path = next((source / name for name in NAME_LISTS if (source / name).is_file()), None)
     problems = Problems()
     splits: dict[str, list[Path]] = {}

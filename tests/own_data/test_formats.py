@@ -63,7 +63,7 @@ def _roboflow_yolo(src: Path) -> None:
 
 def test_roboflow_yolo_export_with_data_yaml_split(tmp_path: Path) -> None:
     _roboflow_yolo(tmp_path / 'src')
-    summary, splits = prepare(tmp_path / 'src', 'yolo', tmp_path / 'out')
+    summary, splits = prepare(tmp_path / 'src' / 'data.yaml', 'yolo', tmp_path / 'out')
     assert summary['classes'] == ['bolt', 'nut']
     assert [image['file_name'] for image in splits['val']['images']] == [
         'valid/images/valid0_jpg.rf.abc.jpg', 'valid/images/valid1_jpg.rf.abc.jpg']
