@@ -18,8 +18,9 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
-from shufflenet_det.core.errors import DatasetError, ShufflenetDetError
+from shufflenet_det.core.errors import ShufflenetDetError
 from shufflenet_det.core.project_configs import config_root, config_scale, input_scale_for, load_config
+from shufflenet_det.deploy.arguments import positive_int
 from shufflenet_det.own_data.config_writer import write_config
 from shufflenet_det.own_data.convert import SplitChoice, check_output_folder, convert_dataset
 from shufflenet_det.own_data.readers import READERS, read_source, source_root
@@ -50,7 +51,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--val-fraction', type=fraction, default=0.2, help='share of images for val (default 0.2)')
     parser.add_argument('--seed', type=int, default=0, help='seed of the random split (default 0)')
     parser.add_argument('--classes', help='comma-separated class names to keep, in this order (default: all)')
-    parser.add_argument('--tile', type=int, metavar='SIZE',
+    parser.add_argument('--tile', type=positive_int, metavar='SIZE',
                         help='cut images larger than SIZE pixels into SIZE x SIZE tiles (for large images with small '
                              'objects)')
     parser.add_argument('--overlap', type=float, default=0.2,
@@ -59,8 +60,9 @@ def parse_args() -> argparse.Namespace:
                         help='least share of a box a tile must show to hold it (default 0.5)')
     parser.add_argument('--detector', default=DEFAULT_DETECTOR,
                         help=f'detector config the written config inherits (default: configs/{DEFAULT_DETECTOR})')
-    parser.add_argument('--scale', type=int, help="training input scale, the shorter side (default: the detector's)")
-    parser.add_argument('--epochs', type=int, help='training epochs (default: sized to the dataset)')
+    parser.add_argument('--scale', type=positive_int,
+                        help="training input scale, the shorter side (default: the detector's)")
+    parser.add_argument('--epochs', type=positive_int, help='training epochs (default: sized to the dataset)')
     parser.add_argument('--debug', action='store_true', help='show the traceback of input errors too')
     return parser.parse_args()
 
@@ -76,8 +78,6 @@ def prepare(args: argparse.Namespace) -> tuple[dict, Path]:
     tiles = TileGrid(args.tile, args.overlap, args.min_visible) if args.tile is not None else None
     detector = detector_path(args.detector)
     scale = input_scale_for(args.scale) if args.scale else config_scale(load_config(detector))
-    if args.epochs is not None and args.epochs < 1:
-        raise DatasetError(f'--epochs {args.epochs}: give at least 1')
     check_output_folder(args.out)
     source = read_source(args.source, args.format, args.out)
     description = dict(source=str(args.source.resolve()), format=args.format,
