@@ -50,7 +50,6 @@ def detector_case(setting: Setting) -> Case:
     """
     key, name, config, scale = setting.model.key, setting.model.name, setting.model.config, setting.scale
     config = config if config.startswith('mmdet::') else config_for(config, scale)
-    torch.manual_seed(0)
     prepared = prepare_export(config, None, scale)
     detector = prepared.detector
     image_bgr = sample_images(1, prepared.input_scale, seed=1)[0]

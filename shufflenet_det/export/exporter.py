@@ -26,11 +26,17 @@ from .random_weights import spread_random_detector
 from .sample_inputs import sample_images, to_model_input
 from .standard_ops import check_standard_ops
 
+#: Seed of the random weights exported for ``checkpoint=None`` (benchmarks of random-weight models repeat).
+RANDOM_WEIGHTS_SEED = 0
 
-def load_detector(config: str | Path | Config, checkpoint: str | None) -> tuple[torch.nn.Module, Config]:
+
+def load_detector(config: str | Path | Config, checkpoint: str | None,
+                  seed: int = RANDOM_WEIGHTS_SEED) -> tuple[torch.nn.Module, Config]:
     """Build the detector of ``config`` in eval mode and load ``checkpoint`` (None: random weights).
 
     ``config`` is a config file, an ``mmdet::<path>`` name of MMDetection's packaged configs, or a loaded config.
+    Random weights are drawn from ``seed`` (the global torch generator is left as it was), so the same command
+    gives the same model.
 
     Raises:
         FileNotFoundError: If the config or checkpoint file does not exist.
@@ -44,8 +50,10 @@ def load_detector(config: str | Path | Config, checkpoint: str | None) -> tuple[
 
     check_arguments(config)
     if checkpoint is None:
-        detector = MODELS.build(without_pretrained(config.model))
-        detector.init_weights()
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(seed)
+            detector = MODELS.build(without_pretrained(config.model))
+            detector.init_weights()
         check_detector_channels(detector)
     else:
         if not Path(checkpoint).is_file():

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import onnx
 import pytest
+import torch
 from mmengine.config import Config
 
 from shufflenet_det.core.project_configs import config_scale
@@ -112,3 +113,11 @@ def test_paper_detectors_with_random_weights_export_with_parity(config, scale, t
                               '--verify', '--num-images', '2')
     assert process.returncode == 0, process.stderr
     assert 'PASS' in process.stdout
+
+
+def test_random_weights_export_writes_the_same_bytes_every_time(tmp_path):
+    written = []
+    for run in range(2):
+        torch.manual_seed(run)  # the global generator's state must not matter
+        written.append(prepare_export(DEMO_CONFIG, None, 96).write(tmp_path / f'run{run}.onnx').read_bytes())
+    assert written[0] == written[1]
