@@ -9,6 +9,7 @@ from shufflenet_det.benchmark.breakdown.table import Breakdown, accumulate, brea
 from shufflenet_det.benchmark.breakdown.torch_hooks import ScopeTimer, torch_breakdown
 from shufflenet_det.benchmark.case import Setting
 from shufflenet_det.benchmark.classifiers import classifier_case
+from shufflenet_det.benchmark.rows import ModelKind
 from shufflenet_det.benchmark.zoo import MODELS_BY_KEY
 
 
@@ -74,6 +75,13 @@ def test_runtime_nodes_take_the_scope_of_their_neighbours():
     scopes = assign_scopes(nodes, producers)
     assert scopes == [['backbone', 'stage2', 'stage2.0', 'compress', 'conv'], ['rpn_conv'], ['rpn_conv'],
                       ['rpn_conv']]
+
+
+def test_nodes_onnx_runtime_fused_keep_their_own_scope():
+    # A Gemm fused with its Relu must count in the box head, not in the glue node before it.
+    nodes = [node('/Slice_3', 'Slice'), node('fused /shared_fcs.0/Gemm', 'FusedGemm')]
+    assert assign_scopes(nodes, {}) == [[], ['shared_fcs.0']]
+    assert cat.part_of(['shared_fcs.0'], ModelKind.DETECTOR, cat.FULLY_CONNECTED) == cat.PART_ROI_HEAD
 
 
 def test_roi_count_sums_roi_align_outputs():

@@ -81,7 +81,8 @@ def part_of(scope: list[str], kind: ModelKind, op: str) -> str:
         return scope[1] if scope[0] == 'backbone' and len(scope) > 1 else scope[0]
     if op == ROI_ALIGN:
         return PART_ROI_ALIGN
-    return DETECTOR_PARTS.get(scope[0], PART_GLUE) if scope else PART_GLUE
+    # An ONNX scope names a module list's element as one component (``shared_fcs.0``).
+    return DETECTOR_PARTS.get(scope[0].split('.')[0], PART_GLUE) if scope else PART_GLUE
 
 
 def in_shuffle_unit(scope: list[str]) -> bool:

@@ -29,6 +29,8 @@ SHUFFLE_OPS = ('Transpose', 'Reshape')
 FUSED_INTO_CONV = ('Relu', 'Clip', 'Add', 'Sum', 'HardSigmoid', 'Sigmoid', 'LeakyRelu')
 #: Suffix ONNX Runtime gives convolutions it rewrites into its blocked (NCHWc) layout.
 NCHWC_SUFFIX = '_nchwc'
+#: Prefix ONNX Runtime gives a node it fused with the next (``fused /shared_fcs.0/Gemm`` for Gemm + Relu).
+FUSED_PREFIX = 'fused '
 
 
 @dataclass(frozen=True)
@@ -43,14 +45,19 @@ class NodeEvent:
     output_shapes: tuple[tuple[str, tuple[int, ...]], ...]
 
     @property
+    def exported_name(self) -> str:
+        """The exporter's name of the node (ONNX Runtime's fusion prefix removed)."""
+        return self.name.removeprefix(FUSED_PREFIX)
+
+    @property
     def scope(self) -> list[str]:
         """Scope components of the node name (``/backbone/stage2/stage2.0/Reshape`` -> backbone, stage2, ...)."""
-        return scope_of(self.name)
+        return scope_of(self.exported_name)
 
     @property
     def added_by_runtime(self) -> bool:
         """Whether ONNX Runtime created this node (the exporter's names start with ``/``)."""
-        return not self.name.startswith('/')
+        return not self.exported_name.startswith('/')
 
 
 def scope_of(node_name: str) -> list[str]:
