@@ -7,6 +7,7 @@ from pathlib import Path
 from ..core import paper_numbers
 from ..core.markdown import markdown_table
 from ..deploy.machine import Machine
+from .gemm_rate import GemmRate
 from .ratios import DEFAULT_TOLERANCE, RatioResult, compare_ratios
 from .rows import ModelKind, Row, Runtime
 
@@ -32,9 +33,10 @@ def write_csv(rows: list[Row], machine: Machine, path: Path) -> None:
             writer.writerow({**row.as_dict(), 'machine': machine.label, 'architecture': machine.architecture})
 
 
-def write_machine(machine: Machine, path: Path) -> None:
-    """The machine description as JSON."""
-    path.write_text(json.dumps(machine.to_dict(), indent=2) + '\n')
+def write_machine(machine: Machine, path: Path, gemm: GemmRate | None = None) -> None:
+    """The machine description as JSON, with the GEMM rate measured in the run (``gemm_rate``) when given."""
+    data = machine.to_dict() | ({'gemm_rate': gemm.to_dict()} if gemm else {})
+    path.write_text(json.dumps(data, indent=2) + '\n')
 
 
 def by_runtime(rows: list[Row]) -> dict[tuple[str, str], dict[str, Row]]:
@@ -68,8 +70,9 @@ def classifier_table(rows: list[Row], runtimes: list[str], machine: Machine) -> 
     return markdown_table(headers, table_rows)
 
 
-def detector_table(rows: list[Row], runtimes: list[str], machine: Machine) -> str:
-    """Detectors: latency per runtime, RoIs and detections per runtime, and ONNX Runtime's speed-up."""
+def detector_table(rows: list[Row], runtimes: list[str], machine: Machine, gemm: GemmRate | None = None) -> str:
+    """Detectors: latency per runtime, RoIs and detections per runtime, ONNX Runtime's speed-up, and the share of
+    the GEMM rate its mult-adds per second reach (with ``gemm``)."""
     table_rows = []
     for (model, input_label), measured in by_runtime([r for r in rows if r.kind == ModelKind.DETECTOR]).items():
         first = next(iter(measured.values()))
@@ -84,12 +87,16 @@ def detector_table(rows: list[Row], runtimes: list[str], machine: Machine) -> st
         row += [latency_cell(measured.get(runtime)) for runtime in runtimes]
         if len(runtimes) > 1:
             row.append(ratio_cell(speedup))
+        if gemm and Runtime.ONNX in runtimes:
+            share = gemm.share(first.gflops * 1e9, onnx_row.median_ms) if onnx_row and onnx_row.median_ms else None
+            row.append(None if share is None else f'{100 * share:.0f} %')
         row.append('; '.join(dict.fromkeys(r.note for r in measured.values() if r.note)) or None)
         table_rows.append(row)
     names = ' / '.join(Runtime(runtime).display_name for runtime in runtimes)
     headers = (['detector', 'scale', 'input', f'RoIs ({names})', f'detections ({names})', 'GFLOPs', 'Mparams']
                + [runtime_header(runtime, machine) for runtime in runtimes]
-               + (['ONNX Runtime speed-up over PyTorch'] if len(runtimes) > 1 else []) + ['note'])
+               + (['ONNX Runtime speed-up over PyTorch'] if len(runtimes) > 1 else [])
+               + (['ONNX Runtime share of GEMM rate'] if gemm and Runtime.ONNX in runtimes else []) + ['note'])
     return markdown_table(headers, table_rows)
 
 
@@ -106,8 +113,9 @@ def ratio_table(results: list[RatioResult], machine: Machine) -> str:
 
 
 def sweep_markdown(rows: list[Row], runtimes: list[str], machine: Machine, warmup: int, runs: int,
-                   tolerance: float = DEFAULT_TOLERANCE) -> str:
-    """The whole report: machine, settings, classifier table, detector table, ratio table."""
+                   tolerance: float = DEFAULT_TOLERANCE, gemm: GemmRate | None = None) -> str:
+    """The whole report: machine, settings (with the GEMM rate measured in the run), classifier table, detector
+    table, ratio table."""
     arm_note = ('' if machine.is_arm else
                 f' Our figures come from this {machine.architecture} machine, not from an ARM device; only the '
                 f'columns marked "{paper_numbers.TABLE8_DEVICE}" are ARM figures, copied from the paper.')
@@ -119,6 +127,9 @@ def sweep_markdown(rows: list[Row], runtimes: list[str], machine: Machine, warmu
         f'(FLOPs as the papers count them) are convolutions and fully connected layers; weights are random.'
         + arm_note,
     ]
+    if gemm:
+        parts.append(f'Measured in this run: {gemm.describe()}. A detector\'s share is its mult-adds per second in '
+                     'ONNX Runtime over this rate.')
     if any(row.kind == ModelKind.CLASSIFIER for row in rows):
         parts += ['## Classification networks (the paper\'s Table 8 grid)', classifier_table(rows, runtimes, machine)]
     if any(row.kind == ModelKind.DETECTOR for row in rows):
@@ -126,7 +137,7 @@ def sweep_markdown(rows: list[Row], runtimes: list[str], machine: Machine, warmu
                   'RoIs: boxes the RoI head ran on (the test-time RPN keeps at most 300 for the project\'s C4 '
                   'detectors, 200 for its light-head ones); '
                   'random weights decide how many survive NMS and how many detections come out.',
-                  detector_table(rows, runtimes, machine)]
+                  detector_table(rows, runtimes, machine, gemm)]
     results = compare_ratios(rows, tolerance)
     if results:
         parts += ['## The paper\'s speed ratios',

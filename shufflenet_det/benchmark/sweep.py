@@ -18,6 +18,7 @@ from ..deploy.timing import LatencyStats, time_runs
 from .breakdown.onnx_profile import profile_session, roi_count
 from .builders import build_case
 from .case import Case, Setting
+from .gemm_rate import measure_gemm_rate
 from .plots import plot_latency_vs_mult_adds, plot_latency_vs_resolution
 from .report import sweep_markdown, write_csv, write_machine
 from .rows import ModelKind, Row, Runtime
@@ -185,15 +186,17 @@ def sweep_and_report(settings: list[Setting], runtimes: list[str], threads: int,
     """
     machine = sweep_machine(threads)
     print(machine.markdown(), flush=True)
+    gemm = measure_gemm_rate(threads)
+    print(gemm.describe(), flush=True)
     out_dir.mkdir(parents=True, exist_ok=True)
     with new_progress() as progress:
         rows = run_sweep(settings, runtimes, threads, warmup, runs, out_dir, progress)
-    markdown = sweep_markdown(rows, runtimes, machine, warmup, runs, tolerance)
+    markdown = sweep_markdown(rows, runtimes, machine, warmup, runs, tolerance, gemm)
     outputs = [out_dir / name for name in ('sweep.csv', 'sweep.md', 'machine.json', 'latency_vs_resolution.png',
                                            'latency_vs_mult_adds.png')]
     write_csv(rows, machine, outputs[0])
     outputs[1].write_text(markdown)
-    write_machine(machine, outputs[2])
+    write_machine(machine, outputs[2], gemm)
     plot_latency_vs_resolution(rows, machine, outputs[3])
     plot_latency_vs_mult_adds(rows, machine, outputs[4])
     print(markdown)

@@ -36,12 +36,12 @@ class PreparedImage:
         return Detections(boxes=boxes.astype(np.float32), scores=detections.scores, labels=detections.labels)
 
 
-def make_session(model_path: str | Path, threads: int,
+def make_session(model_path: str | Path | bytes, threads: int,
                  profile_prefix: str | Path | None = None) -> ort.InferenceSession:
     """A CPU session with ``threads`` intra-op threads, one inter-op thread and sequential execution.
 
     Args:
-        model_path: The ONNX model.
+        model_path: The ONNX model's file, or the serialised model.
         threads: Intra-op threads (1 is the paper's single-core setting).
         profile_prefix: When given, ONNX Runtime writes a per-node profile whose file name starts with it.
     """
@@ -55,7 +55,8 @@ def make_session(model_path: str | Path, threads: int,
     if profile_prefix is not None:
         options.enable_profiling = True
         options.profile_file_prefix = str(profile_prefix)
-    return ort.InferenceSession(str(model_path), options, providers=['CPUExecutionProvider'])
+    model = model_path if isinstance(model_path, bytes) else str(model_path)
+    return ort.InferenceSession(model, options, providers=['CPUExecutionProvider'])
 
 
 def check_model_matches(session: ort.InferenceSession, spec: ModelSpec, origin: str) -> None:

@@ -2,63 +2,71 @@
 
 Every function here follows the MMDetection function named in its docstring exactly, so that the exported graph
 gives the same boxes as the PyTorch detector. None of them reads a size that varies with the input (image size,
-number of boxes): the ONNX exporter records such sizes of intermediate tensors as constants of the example input.
+number of boxes) from an intermediate tensor's shape: the ONNX exporter records such sizes as constants of the
+example input (only the graph input's own shape stays dynamic). Each is written with few operators on whole
+(N, 4) tensors, since a runtime pays a fixed cost per node.
 """
 
 import math
 
 import torch
 from torch import Tensor
+from torch.onnx.operators import shape_as_tensor
 
 
-def grid_anchors(base_anchors: Tensor, features: Tensor, stride: int) -> Tensor:
-    """Anchors of every position of a feature map, as ``AnchorGenerator.single_level_grid_priors``.
+def image_limits(image: Tensor) -> Tensor:
+    """(1, 4) float tensor (width, height, width, height) of a (1, 3, H, W) image: the box clipping limits."""
+    height_width = shape_as_tensor(image)[2:].to(image.dtype)
+    return height_width[[1, 0, 1, 0]][None]
+
+
+def anchors_at(indices: Tensor, base_anchors: Tensor, stride: int, features: Tensor) -> Tensor:
+    """The anchors with flat indices ``indices`` of a feature map, as ``AnchorGenerator.single_level_grid_priors``
+    orders them (by row, then column, then anchor), without building the whole grid.
 
     Args:
+        indices: (K,) int64 indices into the grid's H * W * A anchors.
         base_anchors: The generator's anchors at position (0, 0), shape (A, 4).
-        features: The feature map (N, C, H, W); only its height and width are used.
         stride: Stride of the feature map in input pixels.
+        features: The feature map (N, C, H, W); only its width is used.
 
     Returns:
-        Anchors of shape (H * W * A, 4), ordered by row, then column, then anchor.
+        Anchors of shape (K, 4).
     """
-    # Counting along a row / column of the features themselves: the exporter folds torch.arange, ones_like and
-    # meshgrid into constants of the example input's size, which would freeze the anchors to that size.
-    shift_x = (((features[0, 0, 0, :] * 0 + 1).cumsum(0) - 1) * stride)[None, :, None]
-    shift_y = (((features[0, 0, :, 0] * 0 + 1).cumsum(0) - 1) * stride)[:, None, None]
-    shift_xx, shift_yy = shift_x + 0 * shift_y, shift_y + 0 * shift_x
-    shifts = torch.cat([shift_xx, shift_yy, shift_xx, shift_yy], dim=-1).reshape(-1, 1, 4)
-    return (base_anchors[None] + shifts).reshape(-1, 4)
+    position = indices // base_anchors.shape[0]
+    # Counted along a row of the features: the exporter records sizes of intermediate tensors (and shapes read
+    # from them) as constants of the example input, which would freeze the anchors to that size.
+    width = (features[0, 0, 0, :] * 0 + 1).sum().long()
+    column, row = position % width, position // width
+    shifts = torch.stack([column, row], dim=1).to(base_anchors.dtype) * stride
+    return base_anchors[indices % base_anchors.shape[0]] + shifts.repeat(1, 2)
 
 
 def decode_deltas(rois: Tensor, deltas: Tensor, means: tuple[float, ...], stds: tuple[float, ...],
-                  height: Tensor, width: Tensor, wh_ratio_clip: float = 16 / 1000) -> Tensor:
+                  limits: Tensor, wh_ratio_clip: float = 16 / 1000) -> Tensor:
     """Apply box deltas to boxes and clip to the image, as ``DeltaXYWHBBoxCoder.decode`` (``delta2bbox``).
 
     Args:
         rois: Boxes (x1, y1, x2, y2) of shape (N, 4).
-        deltas: Deltas of shape (N, 4 * C): C classes, each decoded against the same box.
+        deltas: Deltas of shape (N, 4), one per box.
         means: The coder's target means (4 values).
         stds: The coder's target standard deviations (4 values).
-        height: Image height the boxes are clipped to.
-        width: Image width the boxes are clipped to.
+        limits: (1, 4) clipping limits from :func:`image_limits`.
         wh_ratio_clip: The coder's limit on the width / height change.
 
     Returns:
-        Decoded boxes of shape (N, 4 * C).
+        Decoded boxes of shape (N, 4).
     """
-    deltas = deltas.reshape(-1, deltas.shape[1] // 4, 4) * deltas.new_tensor(stds) + deltas.new_tensor(means)
-    rois = rois[:, None, :]
-    centers = (rois[..., :2] + rois[..., 2:]) * 0.5
-    sizes = rois[..., 2:] - rois[..., :2]
+    if tuple(stds) != (1.0, 1.0, 1.0, 1.0):
+        deltas = deltas * deltas.new_tensor(stds)
+    if any(means):
+        deltas = deltas + deltas.new_tensor(means)
+    corner1, corner2 = rois.chunk(2, dim=1)
+    shift, scale = deltas.chunk(2, dim=1)
+    centers = (corner1 + corner2) * 0.5
+    sizes = corner2 - corner1
     max_ratio = abs(math.log(wh_ratio_clip))
-    new_centers = centers + sizes * deltas[..., :2]
-    new_sizes = sizes * deltas[..., 2:].clamp(min=-max_ratio, max=max_ratio).exp()
-    boxes = torch.cat([new_centers - new_sizes * 0.5, new_centers + new_sizes * 0.5], dim=-1)
-    return clip_boxes(boxes, height, width).flatten(1)
-
-
-def clip_boxes(boxes: Tensor, height: Tensor, width: Tensor) -> Tensor:
-    """Clip (..., 4) boxes to [0, width] x [0, height], as ``delta2bbox`` does with ``max_shape``."""
-    limits = torch.stack([width, height, width, height]).to(boxes.dtype)
+    new_centers = centers + sizes * shift
+    half_sizes = sizes * scale.clamp(min=-max_ratio, max=max_ratio).exp() * 0.5
+    boxes = torch.cat([new_centers - half_sizes, new_centers + half_sizes], dim=1)
     return torch.minimum(boxes.clamp(min=0), limits)

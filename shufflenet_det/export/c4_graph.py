@@ -2,21 +2,21 @@
 
 :class:`ExportableC4FasterRCNN` runs the trained modules of an MMDetection ``FasterRCNN`` in the C4 layout
 (backbone, RPN convolutions, shared head, box layers) unchanged and redoes the glue around them with
-:class:`~shufflenet_det.export.graph_base.TwoStageGraph` and torchvision's RoIAlign.
+:class:`~shufflenet_det.export.graph_base.TwoStageGraph` and one ONNX ``RoiAlign``.
 """
 
 import torch
-import torchvision
 from mmcv.ops import RoIAlign
 from mmdet.models.dense_heads import RPNHead
 from mmdet.models.detectors import TwoStageDetector
 from mmdet.models.roi_heads import StandardRoIHead
 from mmdet.models.roi_heads.bbox_heads import BBoxHead
 from torch import Tensor, nn
-from torch.onnx.operators import shape_as_tensor
 
 from ..models import MixedPrecisionRPNHead, SeparableRoIAlign
+from .box_ops import image_limits
 from .graph_base import TwoStageGraph, check_shared_glue, require
+from .roi_align_onnx import roi_align
 
 
 def check_c4_exportable(detector: nn.Module) -> None:
@@ -73,18 +73,15 @@ class ExportableC4FasterRCNN(TwoStageGraph):
 
     def forward(self, image: Tensor) -> tuple[Tensor, Tensor, Tensor]:
         """Detect objects in one RGB image tensor of shape (1, 3, H, W) with values 0..255."""
-        image_size = shape_as_tensor(image)
-        height, width = image_size[2], image_size[3]
+        limits = image_limits(image)
         features = self.backbone(self.normalise_and_pad(image))[-1]
-        proposals = self.propose(nn.functional.relu(self.rpn_conv(features)), height, width)
-        return self.detect(features, proposals, height, width)
+        proposals = self.propose(nn.functional.relu(self.rpn_conv(features)), limits)
+        return self.detect(features, proposals, limits)
 
-    def detect(self, features: Tensor, proposals: Tensor, height: Tensor,
-               width: Tensor) -> tuple[Tensor, Tensor, Tensor]:
+    def detect(self, features: Tensor, proposals: Tensor, limits: Tensor) -> tuple[Tensor, Tensor, Tensor]:
         """Per-RoI stage on the proposals, then the box layers and per-class NMS."""
-        rois = torch.cat([proposals[:, :1] * 0, proposals], dim=1)  # batch index 0
-        roi_features = torchvision.ops.roi_align(
-            features, rois, self.roi_output_size, spatial_scale=self.roi_spatial_scale,
-            sampling_ratio=self.roi_sampling_ratio, aligned=self.roi_aligned)
+        batch_indices = torch.zeros_like(proposals[:, 0], dtype=torch.int64)
+        roi_features = roi_align(features, proposals, batch_indices, self.roi_output_size, self.roi_spatial_scale,
+                                 self.roi_sampling_ratio, self.roi_aligned)
         head_features = self.box_pool(self.shared_head(roi_features)).flatten(1)
-        return self.classify_and_suppress(proposals, head_features, height, width)
+        return self.classify_and_suppress(proposals, head_features, limits)

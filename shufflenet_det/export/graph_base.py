@@ -8,13 +8,13 @@ that the detections are the same.
 """
 
 import torch
-import torchvision
 from mmdet.models.detectors import TwoStageDetector
 from mmdet.models.task_modules.coders import DeltaXYWHBBoxCoder
 from torch import Tensor, nn
 from torch.onnx.operators import shape_as_tensor
 
-from .box_ops import decode_deltas, grid_anchors
+from .box_ops import anchors_at, decode_deltas
+from .nms_onnx import MASKED_SCORE, suppress, suppress_per_class
 
 
 class UnsupportedDetectorError(ValueError):
@@ -71,6 +71,8 @@ class TwoStageGraph(nn.Module):
         self.register_buffer('channel_order', torch.tensor(channel_order), persistent=False)
         self.register_buffer('mean', preprocessor.mean.clone(), persistent=False)
         self.register_buffer('std', preprocessor.std.clone(), persistent=False)
+        # Mean and std as one inference-mode batch norm (variance 1, scale 1 / std): one pass over the image.
+        self.register_buffer('inverse_std', 1 / self.std.flatten(), persistent=False)
         self.pad_divisor = preprocessor.pad_size_divisor
         self.pad_value = float(preprocessor.pad_value)
 
@@ -89,42 +91,54 @@ class TwoStageGraph(nn.Module):
 
     def normalise_and_pad(self, image: Tensor) -> Tensor:
         """Reorder channels, normalise, and pad bottom/right to the size divisor, as the data preprocessor."""
-        image = (image[:, self.channel_order] - self.mean) / self.std
+        if self.channel_order.tolist() != [0, 1, 2]:
+            image = image[:, self.channel_order]
+        image = nn.functional.batch_norm(image, self.mean.flatten(), torch.ones_like(self.inverse_std),
+                                         self.inverse_std, torch.zeros_like(self.inverse_std), eps=0.0)
         if self.pad_divisor <= 1:
             return image
         size = shape_as_tensor(image)[2:]
         pad = (self.pad_divisor - size % self.pad_divisor) % self.pad_divisor
         return nn.functional.pad(image, (0, pad[1], 0, pad[0]), value=self.pad_value)
 
-    def propose(self, hidden: Tensor, height: Tensor, width: Tensor) -> Tensor:
+    def propose(self, hidden: Tensor, limits: Tensor) -> Tensor:
         """RPN proposals (K, 4) from the RPN's hidden features, as ``RPNHead.predict_by_feat``: top
-        ``nms_pre``, decode, filter, NMS, top K."""
+        ``nms_pre``, decode, filter, NMS, top K.
+
+        Only the ``nms_pre`` top anchors are built and decoded; boxes too small for ``min_bbox_size`` are masked
+        out of the NMS rather than removed, and the NMS stops once it has kept ``max_per_img`` boxes.
+        """
         scores = self.rpn_cls(hidden)[0].permute(1, 2, 0).reshape(-1).sigmoid()
         deltas = self.rpn_reg(hidden)[0].permute(1, 2, 0).reshape(-1, 4)
-        anchors = grid_anchors(self.base_anchors, hidden, self.anchor_stride)
         scores, order = scores.topk(_at_most(self.rpn_cfg.nms_pre, scores))
-        boxes = decode_deltas(anchors[order], deltas[order], self.rpn_coder.means, self.rpn_coder.stds,
-                              height, width)
+        anchors = anchors_at(order, self.base_anchors, self.anchor_stride, hidden)
+        boxes = decode_deltas(anchors, deltas[order], self.rpn_coder.means, self.rpn_coder.stds, limits)
         min_size = self.rpn_cfg.get('min_bbox_size', -1)
         if min_size >= 0:
-            keep = ((boxes[:, 2] - boxes[:, 0]) > min_size) & ((boxes[:, 3] - boxes[:, 1]) > min_size)
-            boxes, scores = boxes[keep], scores[keep]
-        keep = torchvision.ops.nms(boxes, scores, self.rpn_cfg.nms.iou_threshold)[:self.rpn_cfg.max_per_img]
+            sizes = boxes[:, 2:] - boxes[:, :2]
+            scores = torch.where((sizes > min_size).all(dim=1), scores, MASKED_SCORE)
+        keep = suppress(boxes, scores, self.rpn_cfg.nms.iou_threshold, int(self.rpn_cfg.max_per_img))
         return boxes[keep]
 
-    def classify_and_suppress(self, proposals: Tensor, head_features: Tensor, height: Tensor,
-                              width: Tensor) -> tuple[Tensor, Tensor, Tensor]:
+    def classify_and_suppress(self, proposals: Tensor, head_features: Tensor,
+                              limits: Tensor) -> tuple[Tensor, Tensor, Tensor]:
         """Box classifier and regressor on per-RoI features, then per-class NMS, as
-        ``StandardRoIHead.predict_bbox``."""
+        ``StandardRoIHead.predict_bbox``.
+
+        Only the (proposal, class) pairs above the score threshold are decoded, and one NMS node suppresses
+        every class on its own and stops at ``max_per_img`` detections.
+        """
         class_scores = self.fc_cls(head_features).softmax(-1)[:, :-1]
-        boxes = decode_deltas(proposals, self.fc_reg(head_features), self.box_coder.means, self.box_coder.stds,
-                              height, width)
+        num_classes = class_scores.shape[1]
         # One candidate per (proposal, class), flattened proposal-major as in mmdet's multiclass_nms.
         candidates = torch.nonzero(class_scores.flatten() > self.rcnn_cfg.score_thr).squeeze(1)
-        boxes = boxes.reshape(-1, 4)[candidates]
         scores = class_scores.flatten()[candidates]
-        labels = candidates % class_scores.shape[1]
-        keep = _batched_nms(boxes, scores, labels, self.rcnn_cfg.nms.iou_threshold)[:self.rcnn_cfg.max_per_img]
+        labels = candidates % num_classes
+        deltas = self.fc_reg(head_features).reshape(-1, 4)[candidates]
+        boxes = decode_deltas(proposals[candidates // num_classes], deltas, self.box_coder.means,
+                              self.box_coder.stds, limits)
+        keep = suppress_per_class(boxes, scores, labels, self.rcnn_cfg.nms.iou_threshold,
+                                  int(self.rcnn_cfg.max_per_img))
         return boxes[keep], scores[keep], labels[keep]
 
 
@@ -135,10 +149,3 @@ def _at_most(limit: int, values: Tensor) -> Tensor | int:
     # Counted from the values: the exporter would record values.shape[0] as the example input's length.
     length = (values * 0 + 1).sum().long()
     return torch.minimum(length, torch.tensor(limit))
-
-
-def _batched_nms(boxes: Tensor, scores: Tensor, labels: Tensor, iou_threshold: float) -> Tensor:
-    """Class-aware NMS by offsetting each class's boxes apart, as mmcv's ``batched_nms`` does for few boxes."""
-    largest_coordinate = torch.cat([boxes.reshape(-1), boxes.new_zeros(1)]).max()  # 0 when there are no boxes
-    offsets = labels.to(boxes.dtype) * (largest_coordinate + 1)
-    return torchvision.ops.nms(boxes + offsets[:, None], scores, iou_threshold)

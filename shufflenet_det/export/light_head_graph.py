@@ -11,9 +11,9 @@ from mmdet.models.detectors import TwoStageDetector
 from mmdet.models.roi_heads import StandardRoIHead
 from mmdet.models.roi_heads.bbox_heads import ConvFCBBoxHead
 from torch import Tensor, nn
-from torch.onnx.operators import shape_as_tensor
 
 from ..models import ContextEnhancement, LightHeadRCNN, LightRPNHead, PSRoIAlign
+from .box_ops import image_limits
 from .graph_base import TwoStageGraph, check_shared_glue, require
 from .ps_roi_align_onnx import PS_ROI_ALIGN_SCOPE, StandardPSRoIAlign
 
@@ -72,14 +72,13 @@ class ExportableLightHeadRCNN(TwoStageGraph):
 
     def forward(self, image: Tensor) -> tuple[Tensor, Tensor, Tensor]:
         """Detect objects in one RGB image tensor of shape (1, 3, H, W) with values 0..255."""
-        image_size = shape_as_tensor(image)
-        height, width = image_size[2], image_size[3]
+        limits = image_limits(image)
         context = self.neck(self.backbone(self.normalise_and_pad(image)))[0]
         hidden = self.rpn_conv(context)
-        proposals = self.propose(hidden, height, width)
+        proposals = self.propose(hidden, limits)
         rois = torch.cat([proposals[:, :1] * 0, proposals], dim=1)  # batch index 0
         roi_features = getattr(self, PS_ROI_ALIGN_SCOPE)(self.attention(hidden, context), rois)
         head_features = roi_features.flatten(1)
         for fc in self.shared_fcs:
             head_features = nn.functional.relu(fc(head_features))
-        return self.classify_and_suppress(proposals, head_features, height, width)
+        return self.classify_and_suppress(proposals, head_features, limits)

@@ -12,13 +12,30 @@ the centres of a regular grid over the bin, points beyond one pixel outside the 
 zero-size box samples its corner point.
 """
 
+import numpy as np
 import torch
-import torchvision
 from torch import Tensor, nn
+
+from .roi_align_onnx import roi_align
 
 #: Module name of the pooling in exported graphs: its ONNX nodes are named ``/ps_roi_align/...``, so profiles can
 #: tell its ``RoiAlign`` (one box per RoI bin) from a plain one (one box per RoI).
 PS_ROI_ALIGN_SCOPE = 'ps_roi_align'
+
+
+def bin_corner_weights(rows: int, columns: int) -> Tensor:
+    """(4, rows * columns * 4) weights taking a box (x1, y1, x2, y2) to its bins' boxes, bin by bin (row-major).
+
+    Bin (i, j) spans x1 + j / columns * (x2 - x1) to x1 + (j + 1) / columns * (x2 - x1), and likewise in y.
+    Built with numpy, so that a trace records one constant.
+    """
+    column, row = np.meshgrid(np.arange(columns), np.arange(rows))
+    weights = np.zeros((4, rows * columns, 4))
+    for corner, shift in enumerate((0, 1)):  # top-left corner, bottom-right corner
+        x_fraction, y_fraction = (column.ravel() + shift) / columns, (row.ravel() + shift) / rows
+        weights[0, :, 2 * corner], weights[2, :, 2 * corner] = 1 - x_fraction, x_fraction
+        weights[1, :, 2 * corner + 1], weights[3, :, 2 * corner + 1] = 1 - y_fraction, y_fraction
+    return torch.from_numpy(weights.reshape(4, -1).astype(np.float32))
 
 
 def ps_roi_align_standard(features: Tensor, rois: Tensor, output_size: tuple[int, int], spatial_scale: float,
@@ -39,16 +56,10 @@ def ps_roi_align_standard(features: Tensor, rois: Tensor, output_size: tuple[int
     bins = rows * columns
     # (N, C * bins, H, W) -> (N * bins, C, H, W): image n * bins + b holds bin b's channels of image n.
     per_bin = features.unflatten(1, (-1, bins)).transpose(1, 2).flatten(0, 1)
-    column = torch.arange(columns, dtype=rois.dtype, device=rois.device).repeat(rows)
-    row = torch.arange(rows, dtype=rois.dtype, device=rois.device).repeat_interleave(columns)
-    x1, y1, x2, y2 = rois[:, 1:2], rois[:, 2:3], rois[:, 3:4], rois[:, 4:5]
-    bin_width, bin_height = (x2 - x1) / columns, (y2 - y1) / rows
-    bin_boxes = torch.stack([x1 + column * bin_width, y1 + row * bin_height,
-                             x1 + (column + 1) * bin_width, y1 + (row + 1) * bin_height], dim=-1)
-    images = rois[:, :1] * bins + torch.arange(bins, dtype=rois.dtype, device=rois.device)
-    bin_rois = torch.cat([images[..., None], bin_boxes], dim=-1).reshape(-1, 5)
-    pooled = torchvision.ops.roi_align(per_bin, bin_rois, 1, spatial_scale=spatial_scale,
-                                       sampling_ratio=sampling_ratio, aligned=True)
+    # Every bin's corners are fixed blends of the RoI's corners: one (K, 4) x (4, bins * 4) product.
+    bin_boxes = (rois[:, 1:] @ bin_corner_weights(rows, columns).to(rois)).reshape(-1, 4)
+    images = (rois[:, :1].long() * bins + torch.arange(bins, device=rois.device)).reshape(-1)
+    pooled = roi_align(per_bin, bin_boxes, images, (1, 1), spatial_scale, sampling_ratio)
     # (K * bins, C, 1, 1) -> (K, C, rows, columns)
     return pooled.flatten(1).unflatten(0, (-1, bins)).transpose(1, 2).unflatten(2, (rows, columns))
 

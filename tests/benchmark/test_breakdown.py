@@ -40,6 +40,13 @@ def test_typical_runs_drop_stalls_and_accumulate_averages():
     assert by_op == pytest.approx({'x': 1.1}) and by_part == pytest.approx({'p': 1.1})
 
 
+def test_network_glue_and_overhead_add_up_to_the_total():
+    result = Breakdown(model='m', input_label='8x8', runtime='r', runs=1, by_op={'conv': 6.0, 'other': 4.0},
+                       by_part={'backbone': 5.0, cat.PART_GLUE: 3.0, cat.PART_OVERHEAD: 2.0})
+    assert result.by_kind == pytest.approx({'network': 5.0, cat.PART_GLUE: 3.0, cat.PART_OVERHEAD: 2.0})
+    assert '| network, glue, overhead' in breakdown_markdown(result, 'machine')
+
+
 def test_torch_breakdown_of_shufflenet(shufflenet_case):
     case = shufflenet_case
     result = torch_breakdown(case.model, case.torch_run, case.kind, case.name, case.input_label, warmup=1, runs=2)

@@ -37,7 +37,7 @@ def test_trained_detector_exports_and_matches_pytorch(trained_shapes_detector, t
     process = run_export_tool(str(trained_shapes_detector.config), str(trained_shapes_detector.checkpoint), '--out',
                               str(tmp_path), '--name', 'shapes', '--verify', '--images',
                               str(trained_shapes_detector.val_images), '--num-images', '3')
-    assert process.returncode == 0, process.stderr
+    assert process.returncode == 0, process.stdout + process.stderr[-3000:]
     assert 'PASS' in process.stdout and '| all ' in process.stdout and '[2/2] wrote' in process.stdout
 
     model = onnx.load(str(tmp_path / 'shapes.onnx'))

@@ -4,7 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from ...core.markdown import markdown_table
-from .categories import DETECTOR_PART_ORDER, OP_CATEGORIES
+from .categories import DETECTOR_PART_ORDER, OP_CATEGORIES, PART_GLUE, PART_OVERHEAD
 
 
 @dataclass
@@ -35,6 +35,12 @@ class Breakdown:
     def total_ms(self) -> float:
         """Milliseconds of one profiled inference."""
         return sum(self.by_op.values())
+
+    @property
+    def by_kind(self) -> dict[str, float]:
+        """Milliseconds of the network (every part but glue and overhead), the glue, and the runtime overhead."""
+        glue, overhead = self.by_part.get(PART_GLUE, 0.0), self.by_part.get(PART_OVERHEAD, 0.0)
+        return {'network': self.total_ms - glue - overhead, PART_GLUE: glue, PART_OVERHEAD: overhead}
 
 
 Record = tuple[str, str, float]
@@ -84,4 +90,5 @@ def breakdown_markdown(breakdown: Breakdown, machine_label: str) -> str:
                f'Measured on {machine_label}; mean of the middle half of {breakdown.runs} profiled runs.')
     notes = ''.join(f'\n- {note}' for note in breakdown.notes)
     return '\n\n'.join([heading + notes, table('operation', ordered(breakdown.by_op, OP_CATEGORIES)),
-                        table('part', ordered(breakdown.by_part, DETECTOR_PART_ORDER))])
+                        table('part', ordered(breakdown.by_part, DETECTOR_PART_ORDER)),
+                        table('network, glue, overhead', list(breakdown.by_kind.items()))])
