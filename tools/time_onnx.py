@@ -18,6 +18,9 @@ from shufflenet_det.core.markdown import markdown_table
 from shufflenet_det.core.project_configs import SCALES
 from shufflenet_det.deploy.machine import describe_machine
 
+#: Where ONNX Runtime writes the profiles of ``--breakdown-runs``.
+PROFILE_DIR = Path('work_dirs/time_onnx/profiles')
+
 
 def named_model(text: str) -> NamedModel:
     try:
@@ -47,9 +50,8 @@ def parse_args() -> argparse.Namespace:
 
 def main() -> int:
     args = parse_args()
-    out_dir = args.json.parent if args.json else Path('work_dirs/time_onnx')
     result = compare_models(args.models, args.scale, args.threads, args.rounds, args.warmup, args.runs,
-                            args.breakdown_runs, out_dir / 'profiles')
+                            args.breakdown_runs, PROFILE_DIR)
     machine = describe_machine(args.threads)
     result['machine'] = machine.to_dict()
     rates = [rate['gmacs_per_s'] for rate in result['gemm_rate']]

@@ -20,5 +20,6 @@ model = dict(
         shared_head=None,
         bbox_roi_extractor=dict(out_channels=None, featmap_strides=None),
         bbox_head=dict(in_channels=None, with_avg_pool=True, roi_feat_size=7)),
-    # 300 proposals per image at test time, the MobileNets paper's setting.
+    # 300 proposals per image at test time, the MobileNets paper's setting; the exported RPN NMS stops once it has
+    # kept them, so the 6000 candidates before it cost a top-k and their decoding, not a full NMS.
     test_cfg=dict(rpn=dict(nms_pre=6000, max_per_img=300)))
