@@ -106,7 +106,9 @@ def test_mmcv_custom_op_in_the_backbone_is_refused_by_name(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize('config', ['frcnn_shufflenet_2x', 'frcnn_shufflenet_1x', 'frcnn_mobilenet_v1'])
+@pytest.mark.parametrize('config', ['frcnn_shufflenet_2x', 'frcnn_shufflenet_1x', 'frcnn_mobilenet_v1',
+                                    'lighthead/frcnn_lh_shufflenet_2x', 'lighthead/frcnn_lh_shufflenet_1x',
+                                    'lighthead/frcnn_lh_mobilenet_v1'])
 @pytest.mark.parametrize('scale', [300, 600])
 def test_paper_detectors_with_random_weights_export_with_parity(config, scale, tmp_path):
     process = run_export_tool(f'configs/{config}.py', 'random', '--scale', str(scale), '--out', str(tmp_path),
