@@ -110,7 +110,7 @@ def _named_save_error(error: BaseException, path: str, work_dir: str) -> BaseExc
     interrupted = isinstance(error, KeyboardInterrupt) or (
         isinstance(error, SyntaxError) and isinstance(error.__context__, KeyboardInterrupt))
     if interrupted:
-        return KeyboardInterrupt(f'while saving {path}, which was not saved; {describe_last_complete(work_dir)}')
+        return KeyboardInterrupt(f'while saving {path}, which was not saved. {describe_last_complete(work_dir)}')
     message = write_error_message(error) if isinstance(error, OSError) else None
     if message is not None:
         return OutputPathError(f'checkpoint {path} was not saved: {message}. {describe_last_complete(work_dir)}')

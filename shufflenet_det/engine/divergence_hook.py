@@ -57,7 +57,8 @@ class StopOnDivergenceHook(Hook):
         Raises:
             TrainingDivergedError: Naming the iteration, the non-finite values and the last good checkpoint.
         """
-        losses = {key: float(value) for key, value in (outputs or {}).items() if 'loss' in key}
+        losses = {key: float(value.detach()) if isinstance(value, torch.Tensor) else float(value)
+                  for key, value in (outputs or {}).items() if 'loss' in key}
         bad_losses = {key: value for key, value in losses.items() if not math.isfinite(value)}
         if bad_losses:
             parts = ', '.join(f'{key}={value}' for key, value in bad_losses.items() if key != 'loss')

@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, write_tiny_detector_config
 
 from shufflenet_det.checkpoints import read_checkpoint
 from shufflenet_det.engine import find_resume_checkpoint
@@ -23,17 +23,7 @@ START_TIMEOUT = 900  # seconds to reach the pause; a run takes about a minute on
 @pytest.fixture
 def tiny_config(tiny_shapes, tmp_path) -> Path:
     """The demo ShuffleNet detector on 4 images of 96 px, 3 epochs, a checkpoint every epoch, only the last kept."""
-    config = tmp_path / 'tiny.py'
-    config.write_text(f"""_base_ = '{ROOT / 'configs/demo/shapes_frcnn_shufflenet.py'}'
-_pipeline = [dict(type='LoadImageFromFileChecked'), dict(type='LoadAnnotations', with_bbox=True),
-             dict(type='Resize', scale=(96, 96), keep_ratio=True), dict(type='PackDetInputs')]
-train_dataloader = dict(batch_size=2, dataset=dict(data_root='{tiny_shapes}/', pipeline=_pipeline))
-val_cfg = val_dataloader = val_evaluator = test_cfg = test_dataloader = test_evaluator = None
-train_cfg = dict(max_epochs={MAX_EPOCHS}, val_interval=100)
-default_hooks = dict(checkpoint=dict(interval=1, max_keep_ckpts=1))
-log_level = 'WARNING'
-""")
-    return config
+    return write_tiny_detector_config(tmp_path / 'tiny.py', tiny_shapes, MAX_EPOCHS)
 
 
 def start(config: Path, work_dir: Path, pause_at: str, save_number: int, resume: bool) -> subprocess.Popen:
