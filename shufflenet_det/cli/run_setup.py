@@ -1,5 +1,6 @@
 """Run-time helpers shared by the train and test tools: config loading and checks, CPU launchers, error reports."""
 
+import ast
 import logging
 import os
 import sys
@@ -67,12 +68,31 @@ def read_config(config: str) -> Config:
     try:
         return Config.fromfile(config)
     except SyntaxError as error:
-        cause = error.__cause__ or error.__context__
-        detail = cause if isinstance(cause, SyntaxError) else error
-        where = detail.filename if detail.filename and Path(detail.filename).is_file() else config
+        where, detail = _first_syntax_error(Path(config)) or (Path(config), error)
         line = f' at line {detail.lineno}' if detail.lineno else ''
-        raise ConfigError(f'config {where} has a syntax error{line}: {detail.msg}'
-                          + (f': {detail.text.strip()}' if detail.text else '')) from None
+        text = f': {detail.text.strip()}' if detail.text else ''
+        raise ConfigError(f'config {where} has a syntax error{line}: {detail.msg}{text}') from None
+
+
+def _first_syntax_error(path: Path) -> tuple[Path, SyntaxError] | None:
+    """The first file with a syntax error among ``path`` and the local files it inherits from (``_base_``)."""
+    try:
+        tree = ast.parse(path.read_text(encoding='utf-8'), filename=str(path))
+    except SyntaxError as error:
+        return path, error
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(getattr(target, 'id', None) == '_base_' for target in node.targets):
+            try:
+                bases = ast.literal_eval(node.value)
+            except ValueError:
+                return None
+            for base in [bases] if isinstance(bases, str) else bases:
+                base_path = path.parent / base
+                if '::' not in base and base_path.is_file():
+                    found = _first_syntax_error(base_path)
+                    if found:
+                        return found
+    return None
 
 
 def check_batch_sizes(cfg: Config) -> None:
