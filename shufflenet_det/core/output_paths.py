@@ -72,9 +72,14 @@ def check_output_folder(path: str | Path, option: str) -> Path:
     return path
 
 
+def write_error_meaning(error: OSError) -> str | None:
+    """What a failed write means and what to do (``'the disk is full ...; free some space'``), or None."""
+    return WRITE_ERRORS.get(error.errno)
+
+
 def write_error_message(error: OSError) -> str | None:
-    """What a failed write means (``'cannot write PATH: the disk is full ...'``), or None for other errors."""
-    meaning = WRITE_ERRORS.get(error.errno)
+    """``'cannot write PATH: <what it means>'`` for a failed write, or None for other errors."""
+    meaning = write_error_meaning(error)
     if meaning is None:
         return None
     where = f' {error.filename}' if error.filename else ''

@@ -10,7 +10,7 @@ from mmengine.fileio import LocalBackend
 from mmengine.hooks import CheckpointHook
 
 from ..core.errors import OutputPathError
-from ..core.output_paths import write_error_message
+from ..core.output_paths import write_error_meaning
 from .atomic_files import commit, write_text
 
 #: Prefix and suffix of a checkpoint being written; such a file is never resumed from.
@@ -111,7 +111,7 @@ def _named_save_error(error: BaseException, path: str, work_dir: str) -> BaseExc
         isinstance(error, SyntaxError) and isinstance(error.__context__, KeyboardInterrupt))
     if interrupted:
         return KeyboardInterrupt(f'while saving {path}, which was not saved. {describe_last_complete(work_dir)}')
-    message = write_error_message(error) if isinstance(error, OSError) else None
-    if message is not None:
-        return OutputPathError(f'checkpoint {path} was not saved: {message}. {describe_last_complete(work_dir)}')
+    meaning = write_error_meaning(error) if isinstance(error, OSError) else None
+    if meaning is not None:
+        return OutputPathError(f'checkpoint {path} was not saved: {meaning}. {describe_last_complete(work_dir)}')
     return error
