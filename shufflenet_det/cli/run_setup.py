@@ -87,8 +87,8 @@ def _first_syntax_error(path: Path) -> tuple[Path, SyntaxError] | None:
             except ValueError:
                 return None
             for base in [bases] if isinstance(bases, str) else bases:
-                base_path = path.parent / base
-                if '::' not in base and base_path.is_file():
+                base_path = path.parent / base if isinstance(base, str) and '::' not in base else None
+                if base_path is not None and base_path.is_file():
                     found = _first_syntax_error(base_path)
                     if found:
                         return found
