@@ -2,6 +2,7 @@
 
 import importlib.util
 import json
+import logging
 import os
 import runpy
 import subprocess
@@ -13,6 +14,7 @@ import pytest
 import torch
 from annotation_readers import AnnotationReaders
 from mmdet.utils import register_all_modules
+from mmengine.logging import MMLogger
 from mmengine.model import BaseModel
 from mmengine.registry import init_default_scope
 from mmengine.runner import Runner
@@ -26,6 +28,16 @@ from shufflenet_det.engine import AtomicCheckpointHook, StopOnDivergenceHook
 ROOT = Path(__file__).resolve().parents[2]
 
 register_all_modules()
+
+
+@pytest.fixture
+def warnings_seen(caplog):
+    """What MMEngine's current logger (which does not propagate to the root logger) warns."""
+    logger = MMLogger.get_current_instance()
+    logger.addHandler(caplog.handler)
+    caplog.handler.setLevel(logging.WARNING)
+    yield caplog
+    logger.removeHandler(caplog.handler)
 
 
 @pytest.fixture(autouse=True)

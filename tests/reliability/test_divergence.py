@@ -135,7 +135,7 @@ def test_the_converter_refuses_a_float16_file_that_overflowed(tmp_path, monkeypa
     assert not (tmp_path / 'out').exists() or not list((tmp_path / 'out').iterdir())
 
 
-def test_resume_passes_over_a_checkpoint_with_nan_weights(tiny_work_dir, tmp_path):
+def test_resume_passes_over_a_checkpoint_with_nan_weights(tiny_work_dir, tmp_path, warnings_seen):
     work_dir = tmp_path / 'work'
     shutil.copytree(tiny_work_dir, work_dir)
     newest = work_dir / 'epoch_3.pth'
@@ -144,6 +144,9 @@ def test_resume_passes_over_a_checkpoint_with_nan_weights(tiny_work_dir, tmp_pat
     torch.save(checkpoint, newest)
     (work_dir / 'last_checkpoint').write_text(str(newest))
     assert find_resume_checkpoint(work_dir) == work_dir / 'epoch_2.pth'
+    assert (f'--resume: skipped 1 newer checkpoint(s) that do not load (checkpoint {newest} holds non-finite weights: '
+            f'inf in 1 of 2 tensors (linear.weight)); resuming from {work_dir}/epoch_2.pth, the newest intact one'
+            in warnings_seen.text)
     with pytest.raises(CheckpointFileError, match=re.escape(
             f'checkpoint {newest} holds non-finite weights: inf in 1 of 2 tensors (linear.weight); the training '
             'diverged before it was saved: resume from an earlier checkpoint of the run')):

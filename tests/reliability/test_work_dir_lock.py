@@ -4,7 +4,6 @@ ended is taken over with a warning; under a launcher only rank 0 locks."""
 import errno
 import fcntl
 import json
-import logging
 import multiprocessing
 import socket
 import subprocess
@@ -13,7 +12,6 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, run_tool_in_process
 from mmengine.config import Config
-from mmengine.logging import MMLogger
 
 from shufflenet_det.cli.run_setup import launcher_rank
 from shufflenet_det.core.errors import WorkDirBusyError
@@ -41,15 +39,6 @@ def held_work_dir(tmp_path):
     yield work_dir, child.pid
     release.set()
     child.join(30)
-
-
-@pytest.fixture
-def warnings_seen(caplog):
-    logger = MMLogger.get_current_instance()
-    logger.addHandler(caplog.handler)
-    caplog.handler.setLevel(logging.WARNING)
-    yield caplog
-    logger.removeHandler(caplog.handler)
 
 
 def test_a_second_training_is_refused_naming_the_first(held_work_dir, monkeypatch):
