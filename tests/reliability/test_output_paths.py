@@ -63,6 +63,7 @@ def test_an_unwritable_folder_is_named(paths, monkeypatch):
     ('convert_checkpoint.py', ['timm', 'missing.pth', '--out', '{folder}'],
      'error: --out {folder}: is a folder, not a file; give a file path (it may lie in that folder)'),
     ('make_dataset.py', ['--out', '{file}'], 'error: --out {file}: is a file, not a folder; give a folder'),
+    ('report.py', ['--json', '{under_file}'], 'error: --json {under_file}: {file} is a file, not a folder'),
 ])
 def test_tools_check_output_paths_before_any_work(tool, args, message, paths, monkeypatch):
     args = [arg.format(**paths) for arg in args]
