@@ -9,12 +9,9 @@ from mmengine.model import is_model_wrapper
 from mmengine.optim import OptimWrapperDict
 from mmengine.runner import EpochBasedTrainLoop
 
-from ..checkpoints.finite_weights import describe_non_finite, non_finite_tensors
+from ..checkpoints.finite_weights import LISTED_NAMES, describe_non_finite, non_finite_tensors
 from ..core.errors import TrainingDivergedError
 from .checkpoint_hook import last_complete_checkpoint
-
-#: Gradient names a message lists; the rest are counted.
-LISTED_NAMES = 3
 
 
 @HOOKS.register_module()
