@@ -22,7 +22,7 @@ import argparse
 from pathlib import Path
 
 from shufflenet_det.cli.run_setup import reported_errors
-from shufflenet_det.core.output_paths import check_output_folder
+from shufflenet_det.core.output_paths import check_writable_folder
 from shufflenet_det.shapes.grid import (
     DEFAULT_CONFIGS,
     GRID_EPOCHS,
@@ -50,7 +50,7 @@ def main() -> None:
     parser.add_argument('--debug', action='store_true', help='show the traceback of input errors too')
     args = parser.parse_args()
     with reported_errors(args.debug):
-        out = check_output_folder(args.out or Path('work_dirs/compare_quick' if args.quick else 'work_dirs/compare'),
+        out = check_writable_folder(args.out or Path('work_dirs/compare_quick' if args.quick else 'work_dirs/compare'),
                                   '--out')
         if args.quick:
             run_grid(QUICK_CONFIGS, args.factors, out, QUICK_DATA_ROOT, dataset_size=QUICK_DATASET,

@@ -18,7 +18,7 @@ import argparse
 from pathlib import Path
 
 from shufflenet_det.checkpoints import SOURCES, CheckpointMismatchError, ConvertedCheckpoint, convert_file
-from shufflenet_det.core.output_paths import check_output_file, check_output_folder, write_error_message
+from shufflenet_det.core.output_paths import check_writable_file, check_writable_folder, write_error_message
 
 
 def parse_args() -> argparse.Namespace:
@@ -51,12 +51,12 @@ def main() -> None:
     args = parse_args()
     try:
         if args.out:
-            check_output_file(args.out, '--out')
+            check_writable_file(args.out, '--out')
         else:
-            check_output_folder(args.out_dir, '--out-dir')
+            check_writable_folder(args.out_dir, '--out-dir')
         print(f'reading {args.checkpoint} as {SOURCES[args.source].title}', flush=True)
         converted = convert_file(args.source, args.checkpoint)
-        out = Path(args.out) if args.out else check_output_file(
+        out = Path(args.out) if args.out else check_writable_file(
             Path(args.out_dir) / f'{converted.architecture.name}.pth', '--out-dir')
         out.parent.mkdir(parents=True, exist_ok=True)
         converted.save(str(out))

@@ -12,7 +12,7 @@ import argparse
 from pathlib import Path
 
 from shufflenet_det.cli.run_setup import reported_errors
-from shufflenet_det.core.output_paths import check_output_file, check_output_folder
+from shufflenet_det.core.output_paths import check_writable_file, check_writable_folder
 from shufflenet_det.shapes.demo import demo_provenance, run_demo, write_json
 
 
@@ -29,9 +29,9 @@ def main() -> None:
     parser.add_argument('--debug', action='store_true', help='show the traceback of input errors too')
     args = parser.parse_args()
     with reported_errors(args.debug):
-        check_output_folder(args.work_dir, '--work-dir')
+        check_writable_folder(args.work_dir, '--work-dir')
         if args.json:
-            check_output_file(args.json, '--json')
+            check_writable_file(args.json, '--json')
         provenance = demo_provenance()  # the code and time the run started with
         results = run_demo(Path(args.work_dir), epochs=args.epochs)
         if args.json:

@@ -18,7 +18,7 @@ import warnings
 import torch
 from mmengine.logging import MMLogger
 
-from shufflenet_det.core.output_paths import check_output_folder, write_error_message
+from shufflenet_det.core.output_paths import check_writable_folder, write_error_message
 from shufflenet_det.export import export_detector
 from shufflenet_det.export.verify import check_parity, load_images
 
@@ -46,7 +46,7 @@ def main() -> int:
     # torchvision's roi_align asserts its box shape at trace time; the assert holds for every input.
     warnings.filterwarnings('ignore', category=torch.jit.TracerWarning, module='torch')
     try:
-        check_output_folder(args.out, '--out')
+        check_writable_folder(args.out, '--out')
         export = export_detector(args.config, None if args.checkpoint == 'random' else args.checkpoint, args.out,
                                  args.scale, args.name)
         if not args.verify:

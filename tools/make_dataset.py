@@ -5,7 +5,7 @@ import json
 from pathlib import Path
 
 from shufflenet_det.core.errors import OutputPathError
-from shufflenet_det.core.output_paths import check_output_folder
+from shufflenet_det.core.output_paths import check_writable_folder
 from shufflenet_det.datasets.synthetic import (
     CLASSES,
     DEFAULT_NUM_TRAIN,
@@ -26,7 +26,7 @@ def claim_folder(out: Path) -> None:
         OutputPathError: If ``out`` cannot be written, or is a non-empty folder this tool did not write (another
             dataset, whose annotation file and images would be overwritten).
     """
-    check_output_folder(out, '--out')
+    check_writable_folder(out, '--out')
     if out.is_dir() and any(out.iterdir()) and not _written_here(out):
         raise OutputPathError(f'--out {out}: is a non-empty folder that tools/make_dataset.py did not write (no '
                               f'{OWN_FOLDER_MARKER} or shapes meta.json in it); writing there would overwrite its '

@@ -16,7 +16,7 @@ import argparse
 from pathlib import Path
 
 from shufflenet_det.core.errors import OutputPathError
-from shufflenet_det.core.output_paths import check_output_file
+from shufflenet_det.core.output_paths import check_writable_file
 from shufflenet_det.deploy.machine import describe_machine
 from shufflenet_det.results.result_file import run_provenance, write_result_file
 from shufflenet_det.results.table7 import find_results, report, result_row
@@ -32,7 +32,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.json:
         try:
-            check_output_file(args.json, '--json')
+            check_writable_file(args.json, '--json')
         except OutputPathError as error:
             raise SystemExit(f'error: {error}') from None
     print(report(Path(args.work_dirs)))

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from shufflenet_det.benchmark.zoo import MODELS, TABLE8_SIZES
 from shufflenet_det.core.errors import OutputPathError
-from shufflenet_det.core.output_paths import check_output_folder
+from shufflenet_det.core.output_paths import check_writable_folder
 from shufflenet_det.core.project_configs import SCALES
 from shufflenet_det.deploy.arguments import parse_size
 
@@ -71,7 +71,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     if args.runs < 1 or args.warmup < 0:
         parser.error('--runs must be at least 1 and --warmup at least 0')
     try:
-        check_output_folder(args.out, '--out')
+        check_writable_folder(args.out, '--out')
     except OutputPathError as error:
         parser.error(str(error))
     args.models = args.models or (QUICK_MODELS if args.quick else keys)

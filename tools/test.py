@@ -18,7 +18,7 @@ from shufflenet_det.cli.run_setup import (
     reported_errors,
     unwrapped,
 )
-from shufflenet_det.core.output_paths import check_output_file
+from shufflenet_det.core.output_paths import check_writable_file
 
 
 def parse_args() -> argparse.Namespace:
@@ -44,7 +44,7 @@ def main() -> None:
         raise SystemExit(f'error: --out {args.out} must end with .pkl or .pickle')
     with reported_errors(args.debug):
         if args.out is not None:
-            check_output_file(args.out, '--out')
+            check_writable_file(args.out, '--out')
         cfg = load_run_config(args.config, args.cfg_options, args.work_dir, args.launcher)
         cfg.load_from = None  # loaded strictly below instead of MMEngine's warn-and-continue
         if args.out is not None:

@@ -17,7 +17,7 @@ from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
 from ..core.errors import ConfigError, ShufflenetDetError
-from ..core.output_paths import check_output_folder, write_error_message
+from ..core.output_paths import check_writable_folder, write_error_message
 from ..engine import check_arguments, check_detector_channels, check_options
 from ..engine.resume import check_resume_fits
 
@@ -59,7 +59,7 @@ def load_run_config(config: str, cfg_options: dict | None, work_dir: str | None,
         cfg.work_dir = work_dir
     elif cfg.get('work_dir') is None:
         cfg.work_dir = str(Path('work_dirs') / Path(config).stem)
-    check_output_folder(cfg.work_dir, '--work-dir' if work_dir is not None else 'work_dir')
+    check_writable_folder(cfg.work_dir, '--work-dir' if work_dir is not None else 'work_dir')
     return cfg
 
 

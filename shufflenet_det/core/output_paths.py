@@ -20,7 +20,7 @@ WRITE_ERRORS = {
 }
 
 
-def check_output_file(path: str | Path, option: str) -> Path:
+def check_writable_file(path: str | Path, option: str) -> Path:
     """Check that a file can be written at ``path``: it is no folder and lies in (or under) a writable folder.
 
     Missing folders above it are fine (they are created when it is written) as long as the nearest existing one
@@ -48,7 +48,7 @@ def check_output_file(path: str | Path, option: str) -> Path:
     return path
 
 
-def check_output_folder(path: str | Path, option: str) -> Path:
+def check_writable_folder(path: str | Path, option: str) -> Path:
     """Check that ``path`` is, or can be created as, a folder this process may write in.
 
     Args:

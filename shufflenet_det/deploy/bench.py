@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..core.output_paths import check_output_file, write_error_message
+from ..core.output_paths import check_writable_file, write_error_message
 from .arguments import non_negative_int, parse_size, positive_int
 from .detections import Detections
 from .detector import Detector, PreparedImage
@@ -118,7 +118,7 @@ def run_bench(args: argparse.Namespace) -> dict:
     if args.draw:
         check_png_path(args.draw)
     if args.json:
-        check_output_file(args.json, '--json')
+        check_writable_file(args.json, '--json')
     start = time.perf_counter()
     detector = Detector(args.model, threads=args.threads, sidecar=args.sidecar)
     load_s = time.perf_counter() - start

@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from ..core.errors import ShufflenetDetError
-from ..core.output_paths import check_output_file, write_error_message
+from ..core.output_paths import check_writable_file, write_error_message
 from .arguments import positive_int
 from .coco_eval import evaluate_onnx, text_progress
 
@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     start = time.perf_counter()
     try:
         if args.json:
-            check_output_file(args.json, '--json')
+            check_writable_file(args.json, '--json')
         tiles = (args.tile, args.overlap) if args.tile is not None else None
         metrics, summary = evaluate_onnx(args.model, args.ann, args.images, args.threads, text_progress(),
                                          warn=lambda line: print(f'warning: {line}', file=sys.stderr), tiles=tiles)

@@ -14,7 +14,7 @@ from mmengine.runner import Runner
 
 from shufflenet_det.cli.run_setup import INTERRUPTED_STATUS, reported_errors
 from shufflenet_det.core.errors import OutputPathError
-from shufflenet_det.core.output_paths import check_output_file, check_output_folder
+from shufflenet_det.core.output_paths import check_writable_file, check_writable_folder
 from shufflenet_det.deploy import bench, evaluate
 
 DEMO_CONFIG = str(ROOT / 'configs/demo/shapes_frcnn_shufflenet.py')
@@ -32,15 +32,15 @@ def paths(tmp_path) -> dict[str, Path]:
 def test_file_and_folder_checks(paths):
     with pytest.raises(OutputPathError, match=re.escape(f'--json {paths["folder"]}: is a folder, not a file; give a '
                                                         'file path (it may lie in that folder)')):
-        check_output_file(paths['folder'], '--json')
+        check_writable_file(paths['folder'], '--json')
     with pytest.raises(OutputPathError, match=re.escape(f'--json {paths["under_file"]}: {paths["file"]} is a file, '
                                                         'not a folder')):
-        check_output_file(paths['under_file'], '--json')
+        check_writable_file(paths['under_file'], '--json')
     with pytest.raises(OutputPathError, match=re.escape(f'--work-dir {paths["file"]}: is a file, not a folder; give '
                                                         'a folder')):
-        check_output_folder(paths['file'], '--work-dir')
-    assert check_output_file(paths['folder'] / 'new' / 'out.json', '--json') == paths['folder'] / 'new' / 'out.json'
-    assert check_output_folder(paths['folder'] / 'new', '--out') == paths['folder'] / 'new'
+        check_writable_folder(paths['file'], '--work-dir')
+    assert check_writable_file(paths['folder'] / 'new' / 'out.json', '--json') == paths['folder'] / 'new' / 'out.json'
+    assert check_writable_folder(paths['folder'] / 'new', '--out') == paths['folder'] / 'new'
 
 
 def test_an_unwritable_folder_is_named(paths, monkeypatch):
@@ -48,7 +48,7 @@ def test_an_unwritable_folder_is_named(paths, monkeypatch):
     with pytest.raises(OutputPathError, match=re.escape(
             f'--json {paths["folder"]}/out.json: cannot write in {paths["folder"]}: permission denied; write '
             "somewhere else or change the folder's permissions")):
-        check_output_file(paths['folder'] / 'out.json', '--json')
+        check_writable_file(paths['folder'] / 'out.json', '--json')
 
 
 @pytest.mark.parametrize('tool, args, message', [
@@ -71,6 +71,12 @@ def test_tools_check_output_paths_before_any_work(tool, args, message, paths, mo
 
 
 def test_export_and_the_device_tools_check_output_paths_first(paths, monkeypatch, capsys):
+    assert run_tool_in_process('prepare_dataset.py', str(paths['folder']), '--format', 'coco', '--out',
+                               str(paths['under_file']), monkeypatch=monkeypatch) == '1'
+    assert f'error: --out {paths["under_file"]}: {paths["file"]} is a file, not a folder' in capsys.readouterr().err
+    assert run_tool_in_process('test_tiled.py', DEMO_CONFIG, 'missing.pth', '--ann', 'a.json', '--images', '.',
+                               '--tile', '64', '--json', str(paths['folder']), monkeypatch=monkeypatch) == '1'
+    assert f'error: --json {paths["folder"]}: is a folder, not a file' in capsys.readouterr().err
     assert run_tool_in_process('export.py', DEMO_CONFIG, 'random', '--out', str(paths['file']),
                                monkeypatch=monkeypatch) == '1'
     assert f'error: --out {paths["file"]}: is a file, not a folder' in capsys.readouterr().err
