@@ -16,6 +16,8 @@ import torch
 from mmengine.config import DictAction
 
 from shufflenet_det.benchmark.train_throughput import SCHEDULE_GPUS, discover_configs, format_table, measure_configs
+from shufflenet_det.core.errors import OutputPathError
+from shufflenet_det.core.output_paths import check_writable_file
 
 ROOT = Path(__file__).resolve().parents[1]
 AMP_MODES = {'both': (False, True), 'off': (False, ), 'on': (True, )}
@@ -40,6 +42,11 @@ def parse_args() -> argparse.Namespace:
     args = parser.parse_args()
     if args.iters < 1 or args.warmup < 0 or args.batch_size < 1 or args.devices < 1:
         parser.error('--iters, --batch-size and --devices must be >= 1 and --warmup >= 0')
+    if args.out is not None:
+        try:
+            check_writable_file(args.out, '--out')
+        except OutputPathError as error:
+            parser.error(str(error))
     return args
 
 

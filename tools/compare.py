@@ -22,6 +22,7 @@ import argparse
 from pathlib import Path
 
 from shufflenet_det.cli.run_setup import reported_errors
+from shufflenet_det.core.output_paths import check_writable_folder
 from shufflenet_det.shapes.grid import (
     DEFAULT_CONFIGS,
     GRID_EPOCHS,
@@ -49,12 +50,13 @@ def main() -> None:
     parser.add_argument('--debug', action='store_true', help='show the traceback of input errors too')
     args = parser.parse_args()
     with reported_errors(args.debug):
+        out = check_writable_folder(args.out or Path('work_dirs/compare_quick' if args.quick else 'work_dirs/compare'),
+                                  '--out')
         if args.quick:
-            run_grid(QUICK_CONFIGS, args.factors, args.out or Path('work_dirs/compare_quick'), QUICK_DATA_ROOT,
-                     dataset_size=QUICK_DATASET, epochs=args.epochs or QUICK_EPOCHS)
+            run_grid(QUICK_CONFIGS, args.factors, out, QUICK_DATA_ROOT, dataset_size=QUICK_DATASET,
+                     epochs=args.epochs or QUICK_EPOCHS)
         else:
-            run_grid(args.configs, args.factors, args.out or Path('work_dirs/compare'), Path('data/shapes'),
-                     epochs=args.epochs or GRID_EPOCHS)
+            run_grid(args.configs, args.factors, out, Path('data/shapes'), epochs=args.epochs or GRID_EPOCHS)
 
 
 if __name__ == '__main__':

@@ -18,6 +18,7 @@ import argparse
 from pathlib import Path
 
 from shufflenet_det.checkpoints import SOURCES, CheckpointMismatchError, ConvertedCheckpoint, convert_file
+from shufflenet_det.core.output_paths import check_writable_file, check_writable_folder, write_error_message
 
 
 def parse_args() -> argparse.Namespace:
@@ -48,14 +49,23 @@ def usage(converted: ConvertedCheckpoint, path: Path) -> str:
 
 def main() -> None:
     args = parse_args()
-    print(f'reading {args.checkpoint} as {SOURCES[args.source].title}', flush=True)
     try:
+        if args.out:
+            check_writable_file(args.out, '--out')
+        else:
+            check_writable_folder(args.out_dir, '--out-dir')
+        print(f'reading {args.checkpoint} as {SOURCES[args.source].title}', flush=True)
         converted = convert_file(args.source, args.checkpoint)
+        out = Path(args.out) if args.out else check_writable_file(
+            Path(args.out_dir) / f'{converted.architecture.name}.pth', '--out-dir')
+        out.parent.mkdir(parents=True, exist_ok=True)
+        converted.save(str(out))
     except (CheckpointMismatchError, FileNotFoundError, ImportError, ValueError) as error:
         raise SystemExit(f'error: {error}') from None
-    out = Path(args.out) if args.out else Path(args.out_dir) / f'{converted.architecture.name}.pth'
-    out.parent.mkdir(parents=True, exist_ok=True)
-    converted.save(str(out))
+    except OSError as error:
+        if write_error_message(error) is None:
+            raise
+        raise SystemExit(f'error: {write_error_message(error)}') from None
     print(f'{SOURCES[args.source].title} {converted.architecture.title}: {len(converted.state_dict)} tensors '
           f'-> {out}\n')
     print(usage(converted, out))

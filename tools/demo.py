@@ -11,6 +11,8 @@ training time side by side, and draws ground truth and detections of a few val i
 import argparse
 from pathlib import Path
 
+from shufflenet_det.cli.run_setup import reported_errors
+from shufflenet_det.core.output_paths import check_writable_file, check_writable_folder
 from shufflenet_det.shapes.demo import demo_provenance, run_demo, write_json
 
 
@@ -24,12 +26,17 @@ def main() -> None:
     parser.add_argument('--epochs', type=int,
                         help="training epochs of both detectors (default: the configs' schedule); longer trains "
                              'them closer to convergence')
+    parser.add_argument('--debug', action='store_true', help='show the traceback of input errors too')
     args = parser.parse_args()
-    provenance = demo_provenance()  # the code and time the run started with
-    results = run_demo(Path(args.work_dir), epochs=args.epochs)
-    if args.json:
-        write_json(results, args.json, provenance)
-        print(f'results written to {args.json}')
+    with reported_errors(args.debug):
+        check_writable_folder(args.work_dir, '--work-dir')
+        if args.json:
+            check_writable_file(args.json, '--json')
+        provenance = demo_provenance()  # the code and time the run started with
+        results = run_demo(Path(args.work_dir), epochs=args.epochs)
+        if args.json:
+            write_json(results, args.json, provenance)
+            print(f'results written to {args.json}')
 
 
 if __name__ == '__main__':

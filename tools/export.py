@@ -18,6 +18,7 @@ import warnings
 import torch
 from mmengine.logging import MMLogger
 
+from shufflenet_det.core.output_paths import check_writable_folder, write_error_message
 from shufflenet_det.export import export_detector
 from shufflenet_det.export.verify import check_parity, load_images
 
@@ -45,6 +46,7 @@ def main() -> int:
     # torchvision's roi_align asserts its box shape at trace time; the assert holds for every input.
     warnings.filterwarnings('ignore', category=torch.jit.TracerWarning, module='torch')
     try:
+        check_writable_folder(args.out, '--out')
         export = export_detector(args.config, None if args.checkpoint == 'random' else args.checkpoint, args.out,
                                  args.scale, args.name)
         if not args.verify:
@@ -52,6 +54,11 @@ def main() -> int:
         images = load_images(args.images, args.num_images, export.input_scale)
     except (FileNotFoundError, ValueError) as error:
         print(f'error: {error}', file=sys.stderr)
+        return 1
+    except OSError as error:  # a full or read-only disk while writing the model
+        if write_error_message(error) is None:
+            raise
+        print(f'error: {write_error_message(error)}', file=sys.stderr)
         return 1
     return 0 if check_parity(export.detector, export.path, images, args.top_k, args.min_parity) else 1
 

@@ -19,6 +19,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from shufflenet_det.core.errors import ShufflenetDetError
+from shufflenet_det.core.output_paths import check_writable_folder
 from shufflenet_det.core.project_configs import config_root, config_scale, input_scale_for, load_config
 from shufflenet_det.deploy.arguments import positive_int
 from shufflenet_det.own_data.config_writer import write_config
@@ -78,6 +79,7 @@ def prepare(args: argparse.Namespace) -> tuple[dict, Path]:
     tiles = TileGrid(args.tile, args.overlap, args.min_visible) if args.tile is not None else None
     detector = detector_path(args.detector)
     scale = input_scale_for(args.scale) if args.scale else config_scale(load_config(detector))
+    check_writable_folder(args.out, '--out')
     check_output_folder(args.out)
     source = read_source(args.source, args.format, args.out)
     description = dict(source=str(args.source.resolve()), format=args.format,

@@ -15,6 +15,8 @@ Example:
 import argparse
 from pathlib import Path
 
+from shufflenet_det.core.errors import OutputPathError
+from shufflenet_det.core.output_paths import check_writable_file
 from shufflenet_det.deploy.machine import describe_machine
 from shufflenet_det.results.result_file import run_provenance, write_result_file
 from shufflenet_det.results.table7 import find_results, report, result_row
@@ -28,6 +30,11 @@ def main() -> None:
                              'config and scale with its mAP and where it comes from); put it under results/coco/ '
                              'and run tools/make_tables.py to publish it')
     args = parser.parse_args()
+    if args.json:
+        try:
+            check_writable_file(args.json, '--json')
+        except OutputPathError as error:
+            raise SystemExit(f'error: {error}') from None
     print(report(Path(args.work_dirs)))
     if args.json:
         rows = [result_row(name, scale, result) for name, scale, result in find_results(Path(args.work_dirs))]

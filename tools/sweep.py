@@ -17,6 +17,8 @@ import sys
 from pathlib import Path
 
 from shufflenet_det.benchmark.zoo import MODELS, TABLE8_SIZES
+from shufflenet_det.core.errors import OutputPathError
+from shufflenet_det.core.output_paths import check_writable_folder
 from shufflenet_det.core.project_configs import SCALES
 from shufflenet_det.deploy.arguments import parse_size
 
@@ -68,6 +70,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args.warmup = warmup_default if args.warmup is None else args.warmup
     if args.runs < 1 or args.warmup < 0:
         parser.error('--runs must be at least 1 and --warmup at least 0')
+    try:
+        check_writable_folder(args.out, '--out')
+    except OutputPathError as error:
+        parser.error(str(error))
     args.models = args.models or (QUICK_MODELS if args.quick else keys)
     args.sizes = args.sizes or (QUICK_SIZES if args.quick else list(TABLE8_SIZES))
     args.scales = args.scales or (QUICK_SCALES if args.quick else list(SCALES))

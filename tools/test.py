@@ -18,6 +18,7 @@ from shufflenet_det.cli.run_setup import (
     reported_errors,
     unwrapped,
 )
+from shufflenet_det.core.output_paths import check_writable_file
 
 
 def parse_args() -> argparse.Namespace:
@@ -42,6 +43,8 @@ def main() -> None:
     if args.out is not None and not args.out.endswith(('.pkl', '.pickle')):
         raise SystemExit(f'error: --out {args.out} must end with .pkl or .pickle')
     with reported_errors(args.debug):
+        if args.out is not None:
+            check_writable_file(args.out, '--out')
         cfg = load_run_config(args.config, args.cfg_options, args.work_dir, args.launcher)
         cfg.load_from = None  # loaded strictly below instead of MMEngine's warn-and-continue
         if args.out is not None:

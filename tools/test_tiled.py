@@ -16,6 +16,7 @@ from pathlib import Path
 import torch
 
 from shufflenet_det.core.errors import ShufflenetDetError
+from shufflenet_det.core.output_paths import check_writable_file
 from shufflenet_det.deploy.coco_eval import evaluate_detector, text_progress
 from shufflenet_det.export.torch_runner import TorchDetector
 
@@ -43,6 +44,8 @@ def main() -> int:
     args = parse_args()
     start = time.perf_counter()
     try:
+        if args.json:
+            check_writable_file(args.json, '--json')
         with torch.no_grad():
             metrics, summary = evaluate_detector(
                 TorchDetector(args.config, args.checkpoint), args.ann, args.images, text_progress(),

@@ -17,10 +17,12 @@ from shufflenet_det.cli.run_setup import (
     build_runner,
     close_distributed,
     enable_amp,
+    launcher_rank,
     load_run_config,
     reported_errors,
 )
 from shufflenet_det.engine import configure_resume
+from shufflenet_det.engine.work_dir_lock import hold_work_dir
 
 
 def parse_args() -> argparse.Namespace:
@@ -52,10 +54,11 @@ def main() -> None:
             enable_amp(cfg)
         if args.auto_scale_lr:
             cfg.auto_scale_lr.enable = True
-        configure_resume(cfg, args.resume)
-        require_pretrained_files(cfg, args.config)  # MMEngine initialises the weights before it resumes too
-        adapt_to_cpu(cfg, args.launcher)
-        build_runner(cfg).train()
+        with hold_work_dir(cfg.work_dir, enabled=launcher_rank(args.launcher) == 0):  # one training per work dir
+            configure_resume(cfg, args.resume)
+            require_pretrained_files(cfg, args.config)  # MMEngine initialises the weights before it resumes too
+            adapt_to_cpu(cfg, args.launcher)
+            build_runner(cfg).train()
     close_distributed()
 
 

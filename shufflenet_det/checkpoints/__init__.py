@@ -13,6 +13,7 @@ Example:
 
 from pathlib import Path
 
+from .finite_weights import check_finite_weights
 from .keys import CheckpointMismatchError, LayoutDifference, compare_layout
 from .loading import load_tensors, read_checkpoint
 from .megvii import MegviiShuffleNetV1
@@ -36,10 +37,14 @@ def convert_file(source: str, path: str | Path) -> ConvertedCheckpoint:
     Raises:
         ValueError: If ``source`` is unknown or the file holds other objects than tensors.
         CheckpointMismatchError: If its keys or shapes fit none of the source's published networks.
+        CheckpointFileError: If it holds NaN or infinite values.
     """
     if source not in SOURCES:
         raise ValueError(f'unknown checkpoint source {source!r}; choose one of {sorted(SOURCES)}')
-    return SOURCES[source].convert(load_tensors(path))
+    converted = SOURCES[source].convert(load_tensors(path))
+    check_finite_weights(converted.state_dict, f'checkpoint {path}', 'the file is damaged (a float16 copy whose '
+                         'values overflowed its range holds inf, for example): download it again')
+    return converted
 
 
 def find_architecture(name: str) -> tuple[CheckpointSource, Architecture]:
@@ -52,5 +57,5 @@ def find_architecture(name: str) -> tuple[CheckpointSource, Architecture]:
 
 
 __all__ = ['SOURCES', 'Architecture', 'CheckpointMismatchError', 'CheckpointSource', 'ConvertedCheckpoint',
-           'LayoutDifference', 'compare_layout', 'convert_file', 'find_architecture', 'load_tensors', 'load_weights',
-           'read_checkpoint']
+           'LayoutDifference', 'check_finite_weights', 'compare_layout', 'convert_file', 'find_architecture',
+           'load_tensors', 'load_weights', 'read_checkpoint']

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from torch import nn
 
+from .finite_weights import check_finite_weights
 from .keys import CheckpointMismatchError, compare_layout
 from .loading import DATA_PARALLEL_PREFIX, read_checkpoint
 
@@ -21,7 +22,7 @@ def load_weights(model: nn.Module, path: str | Path) -> dict:
 
     Raises:
         FileNotFoundError: If ``path`` is not a file.
-        CheckpointFileError: If the file is not a checkpoint or holds code objects.
+        CheckpointFileError: If the file is not a checkpoint, holds code objects or NaN or infinite weights.
         CheckpointMismatchError: Listing the missing, unexpected and mis-shaped keys when the weights do not fit.
     """
     checkpoint = read_checkpoint(path)
@@ -35,5 +36,7 @@ def load_weights(model: nn.Module, path: str | Path) -> dict:
             f'this {type(model).__name__} ({path})', difference,
             'The checkpoint was trained with another config (architecture, width, groups or number of classes): '
             'use the config it was trained with (its meta["cfg"] holds it), or another checkpoint.')
+    check_finite_weights(state_dict, f'checkpoint {path}', 'the training that wrote it diverged, or the file is '
+                         'damaged: use an earlier checkpoint of that run')
     model.load_state_dict(state_dict, strict=True)
     return checkpoint

@@ -19,3 +19,16 @@ class DatasetError(ShufflenetDetError, ValueError):
 
 class ResultFileError(ShufflenetDetError, ValueError):
     """A result file under results/ (or a table marker naming one) that a published table cannot be made from."""
+
+
+class OutputPathError(ShufflenetDetError, ValueError):
+    """An output path that cannot be written: a folder given as a file, a path under a file, a read-only or full
+    disk, a folder without write permission."""
+
+
+class TrainingDivergedError(ShufflenetDetError, RuntimeError):
+    """A training whose loss, gradients or weights became NaN or infinite; it stops before saving them."""
+
+
+class WorkDirBusyError(ShufflenetDetError, RuntimeError):
+    """A work dir held by another training that is still running."""

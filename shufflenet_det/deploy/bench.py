@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..core.output_paths import check_writable_file, write_error_message
 from .arguments import non_negative_int, parse_size, positive_int
 from .detections import Detections
 from .detector import Detector, PreparedImage
@@ -116,6 +117,8 @@ def run_bench(args: argparse.Namespace) -> dict:
     """Check the output paths, load the model, prepare the image, time the runs, and write the requested outputs."""
     if args.draw:
         check_png_path(args.draw)
+    if args.json:
+        check_writable_file(args.json, '--json')
     start = time.perf_counter()
     detector = Detector(args.model, threads=args.threads, sidecar=args.sidecar)
     load_s = time.perf_counter() - start
@@ -146,6 +149,11 @@ def main(argv: list[str] | None = None) -> int:
         run_bench(args)
     except (FileNotFoundError, ValueError, ModuleNotFoundError) as error:
         print(f'error: {error}', file=sys.stderr)
+        return 2
+    except OSError as error:  # a full or read-only disk while writing --json or --draw
+        if write_error_message(error) is None:
+            raise
+        print(f'error: {write_error_message(error)}', file=sys.stderr)
         return 2
     return 0
 

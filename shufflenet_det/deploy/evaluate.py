@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 from ..core.errors import ShufflenetDetError
+from ..core.output_paths import check_writable_file, write_error_message
 from .arguments import positive_int
 from .coco_eval import evaluate_onnx, text_progress
 
@@ -49,6 +50,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     start = time.perf_counter()
     try:
+        if args.json:
+            check_writable_file(args.json, '--json')
         tiles = (args.tile, args.overlap) if args.tile is not None else None
         metrics, summary = evaluate_onnx(args.model, args.ann, args.images, args.threads, text_progress(),
                                          warn=lambda line: print(f'warning: {line}', file=sys.stderr), tiles=tiles)
@@ -60,8 +63,12 @@ def main(argv: list[str] | None = None) -> int:
     print(' '.join(f'{key}={value:.1f}' for key, value in metrics.items()) + f' ({seconds:.1f} s)')
     if args.json:
         path = Path(args.json)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps({args.model: {**metrics, 'seconds': round(seconds, 1)}}, indent=2) + '\n')
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps({args.model: {**metrics, 'seconds': round(seconds, 1)}}, indent=2) + '\n')
+        except OSError as error:  # a full or read-only disk
+            print(f'error: {write_error_message(error) or error}', file=sys.stderr)
+            return 1
         print(f'metrics written to {path}')
     return 0
 

@@ -27,10 +27,17 @@ def commit(temporary: str | Path, path: str | Path) -> None:
 
 
 def write_text(path: str | Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same folder, flushed and renamed into place."""
+    """Write ``text`` to ``path`` through a temporary file in the same folder, flushed and renamed into place.
+
+    The temporary file is deleted when the write fails (a full disk, Ctrl-C), leaving ``path`` as it was.
+    """
     path = Path(path)
     temporary = path.with_name(f'.{path.name}.tmp')
-    with open(temporary, 'w', encoding='utf-8') as file:
-        file.write(text)
-        file.flush()
-    commit(temporary, path)
+    try:
+        with open(temporary, 'w', encoding='utf-8') as file:
+            file.write(text)
+            file.flush()
+        commit(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise

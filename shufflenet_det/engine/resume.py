@@ -6,9 +6,13 @@ from pathlib import Path
 
 from mmengine.config import Config
 from mmengine.logging import print_log
+from torch import nn
 
-from ..checkpoints.loading import read_checkpoint
+from ..checkpoints.finite_weights import check_finite_weights
+from ..checkpoints.keys import CheckpointMismatchError, compare_layout
+from ..checkpoints.loading import DATA_PARALLEL_PREFIX, read_checkpoint
 from ..core.errors import CheckpointFileError
+from .checkpoint_hook import LAST_CHECKPOINT_FILE
 
 #: What MMEngine's ``Runner.resume`` reads from a checkpoint.
 TRAINING_STATE_KEYS = ('meta', 'state_dict', 'message_hub')
@@ -17,11 +21,12 @@ CHECKPOINT_NAME = re.compile(r'(?:epoch|iter)_(\d+)\.pth')
 
 
 def check_resumable(path: str | Path) -> None:
-    """Check that ``path`` is a complete training checkpoint (weights, meta and message hub).
+    """Check that ``path`` is a complete training checkpoint (weights, meta and message hub) with finite weights.
 
     Raises:
         FileNotFoundError: If ``path`` is not a file.
-        CheckpointFileError: If it does not load, or lacks the training state ``--resume`` needs.
+        CheckpointFileError: If it does not load, lacks the training state ``--resume`` needs, or holds NaN or
+            infinite weights.
     """
     checkpoint = read_checkpoint(path)
     missing = [key for key in TRAINING_STATE_KEYS if not isinstance(checkpoint, dict) or key not in checkpoint]
@@ -29,12 +34,35 @@ def check_resumable(path: str | Path) -> None:
         raise CheckpointFileError(f'checkpoint {path} has no {", ".join(missing)}: it holds weights, not the training '
                                   'state a run resumes from; to start a new run from its weights set load_from='
                                   f'{path} (without --resume)')
+    check_finite_weights(checkpoint['state_dict'], f'checkpoint {path}', 'the training diverged before it was '
+                         'saved: resume from an earlier checkpoint of the run')
+
+
+def check_resume_fits(model: nn.Module, path: str | Path) -> None:
+    """Check that the checkpoint a run resumes from was written by a model of the same layout as ``model``.
+
+    MMEngine loads a resumed model's weights leniently (warnings only) and then fails in the optimizer with a
+    message that names neither the checkpoint nor the cause; this check names both first.
+
+    Raises:
+        CheckpointMismatchError: Listing the missing, unexpected and mis-shaped keys.
+    """
+    state_dict = read_checkpoint(path)['state_dict']
+    if state_dict and all(key.startswith(DATA_PARALLEL_PREFIX) for key in state_dict):
+        state_dict = {key[len(DATA_PARALLEL_PREFIX):]: value for key, value in state_dict.items()}
+    difference = compare_layout(state_dict, {key: tuple(value.shape) for key, value in model.state_dict().items()})
+    if not difference.fits:
+        raise CheckpointMismatchError(
+            f'this {type(model).__name__} ({path}, the checkpoint --resume continues from)', difference,
+            '--resume continues a run of the same config; this checkpoint was written by another config (architecture,'
+            ' width, groups or number of classes): resume with the config that wrote it, or give this run another '
+            '--work-dir.')
 
 
 def candidates(work_dir: Path) -> list[Path]:
     """The checkpoint ``last_checkpoint`` names, then the work dir's ``epoch_N``/``iter_N`` files, newest first."""
     found = []
-    pointer = work_dir / 'last_checkpoint'
+    pointer = work_dir / LAST_CHECKPOINT_FILE
     if pointer.is_file():
         named = pointer.read_text(encoding='utf-8').strip()
         if named:

@@ -23,6 +23,7 @@ from mmengine.runner import Runner
 
 from ..cli.run_setup import adapt_to_cpu, build_runner
 from ..engine import configure_resume
+from ..engine.work_dir_lock import hold_work_dir
 from ..results.convergence import last_quarter_gain
 
 HISTORY_FILE = 'history.json'
@@ -153,22 +154,26 @@ def train_detector(cfg: Config, work_dir: str | Path, resume: bool = True, quiet
 
     Returns:
         The trained detector with its validation history.
+
+    Raises:
+        WorkDirBusyError: If another training holds ``work_dir``.
     """
     cfg = cfg.copy()
     work_dir = Path(work_dir)
     cfg.work_dir = str(work_dir)
-    configure_resume(cfg, 'auto' if resume and work_dir.is_dir() else None)
-    if not cfg.get('resume'):
-        (work_dir / HISTORY_FILE).unlink(missing_ok=True)  # a fresh run: forget an older run's record
-    if quiet:
-        cfg.log_level = 'WARNING'
-    adapt_to_cpu(cfg, 'none')
-    runner = build_runner(cfg)
-    if quiet:
-        errors_only_on_screen(runner.logger)
-    runner.register_hook(ValHistoryHook(progress))
-    with run_log_file(runner).open('a') as log, contextlib.redirect_stdout(log):
-        runner.train()
+    with hold_work_dir(work_dir):
+        configure_resume(cfg, 'auto' if resume and work_dir.is_dir() else None)
+        if not cfg.get('resume'):
+            (work_dir / HISTORY_FILE).unlink(missing_ok=True)  # a fresh run: forget an older run's record
+        if quiet:
+            cfg.log_level = 'WARNING'
+        adapt_to_cpu(cfg, 'none')
+        runner = build_runner(cfg)
+        if quiet:
+            errors_only_on_screen(runner.logger)
+        runner.register_hook(ValHistoryHook(progress))
+        with run_log_file(runner).open('a') as log, contextlib.redirect_stdout(log):
+            runner.train()
     history = read_history(work_dir)
     epochs = cfg.train_cfg.max_epochs
     return TrainedDetector(runner=runner, checkpoint=Path(work_dir) / f'epoch_{epochs}.pth',

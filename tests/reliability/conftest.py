@@ -2,6 +2,7 @@
 
 import importlib.util
 import json
+import logging
 import os
 import runpy
 import subprocess
@@ -13,6 +14,7 @@ import pytest
 import torch
 from annotation_readers import AnnotationReaders
 from mmdet.utils import register_all_modules
+from mmengine.logging import MMLogger
 from mmengine.model import BaseModel
 from mmengine.registry import init_default_scope
 from mmengine.runner import Runner
@@ -21,11 +23,21 @@ from torch import nn
 from torch.utils.data import Dataset
 
 from shufflenet_det.datasets import generate_dataset
-from shufflenet_det.engine import AtomicCheckpointHook
+from shufflenet_det.engine import AtomicCheckpointHook, StopOnDivergenceHook
 
 ROOT = Path(__file__).resolve().parents[2]
 
 register_all_modules()
+
+
+@pytest.fixture
+def warnings_seen(caplog):
+    """What MMEngine's current logger (which does not propagate to the root logger) warns."""
+    logger = MMLogger.get_current_instance()
+    logger.addHandler(caplog.handler)
+    caplog.handler.setLevel(logging.WARNING)
+    yield caplog
+    logger.removeHandler(caplog.handler)
 
 
 @pytest.fixture(autouse=True)
@@ -53,16 +65,19 @@ class TinyData(Dataset):
         return dict(inputs=torch.full((2, ), float(index)))
 
 
-def train_tiny(work_dir: Path, max_epochs: int, max_keep_ckpts: int = -1, resume: bool = False) -> Runner:
-    """Train ``TinyModel`` with AdamW, two schedulers and ``AtomicCheckpointHook`` saving every epoch."""
+def train_tiny(work_dir: Path, max_epochs: int, max_keep_ckpts: int = -1, resume: bool = False,
+               model: BaseModel | None = None) -> Runner:
+    """Train ``model`` (a ``TinyModel``) with AdamW, two schedulers, ``AtomicCheckpointHook`` saving every epoch and
+    ``StopOnDivergenceHook``, as the project's runtime config has them."""
     runner = Runner(
-        model=TinyModel(), work_dir=str(work_dir), experiment_name=f'tiny_{len(list(work_dir.glob("*")))}',
+        model=model or TinyModel(), work_dir=str(work_dir), experiment_name=f'tiny_{len(list(work_dir.glob("*")))}',
         train_dataloader=dict(dataset=TinyData(), sampler=dict(type='DefaultSampler', shuffle=True), batch_size=2,
                               collate_fn=dict(type='default_collate')),
         train_cfg=dict(by_epoch=True, max_epochs=max_epochs), optim_wrapper=dict(optimizer=dict(type='AdamW', lr=0.01)),
         param_scheduler=[dict(type='LinearLR', start_factor=0.1, by_epoch=False, begin=0, end=3),
                          dict(type='CosineAnnealingLR', by_epoch=True, T_max=max_epochs)],
-        default_hooks=dict(checkpoint=AtomicCheckpointHook(interval=1, max_keep_ckpts=max_keep_ckpts)),
+        default_hooks=dict(checkpoint=AtomicCheckpointHook(interval=1, max_keep_ckpts=max_keep_ckpts),
+                           divergence=StopOnDivergenceHook()),
         randomness=dict(seed=0), resume=resume, log_level='WARNING')
     runner.train()
     return runner
@@ -101,6 +116,21 @@ def tiny_shapes(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp('shapes')
     generate_dataset(root, num_train=4, num_val=2)
     return root
+
+
+def write_tiny_detector_config(path: Path, data_root: Path, max_epochs: int = 3, extra: str = '') -> Path:
+    """The demo ShuffleNet detector on ``data_root``'s images at 96 px in batches of 2, a checkpoint every epoch
+    and only the last kept, without validation; ``extra`` lines are appended."""
+    path.write_text(f"""_base_ = '{ROOT / 'configs/demo/shapes_frcnn_shufflenet.py'}'
+_pipeline = [dict(type='LoadImageFromFileChecked'), dict(type='LoadAnnotations', with_bbox=True),
+             dict(type='Resize', scale=(96, 96), keep_ratio=True), dict(type='PackDetInputs')]
+train_dataloader = dict(batch_size=2, dataset=dict(data_root='{data_root}/', pipeline=_pipeline))
+val_cfg = val_dataloader = val_evaluator = test_cfg = test_dataloader = test_evaluator = None
+train_cfg = dict(max_epochs={max_epochs}, val_interval=100)
+default_hooks = dict(checkpoint=dict(interval=1, max_keep_ckpts=1))
+log_level = 'WARNING'
+{extra}""")
+    return path
 
 
 def run_tool_in_process(tool: str, *args: str, monkeypatch: pytest.MonkeyPatch) -> str:

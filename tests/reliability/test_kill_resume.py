@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, write_tiny_detector_config
 
 from shufflenet_det.checkpoints import read_checkpoint
 from shufflenet_det.engine import find_resume_checkpoint
@@ -23,17 +23,7 @@ START_TIMEOUT = 900  # seconds to reach the pause; a run takes about a minute on
 @pytest.fixture
 def tiny_config(tiny_shapes, tmp_path) -> Path:
     """The demo ShuffleNet detector on 4 images of 96 px, 3 epochs, a checkpoint every epoch, only the last kept."""
-    config = tmp_path / 'tiny.py'
-    config.write_text(f"""_base_ = '{ROOT / 'configs/demo/shapes_frcnn_shufflenet.py'}'
-_pipeline = [dict(type='LoadImageFromFileChecked'), dict(type='LoadAnnotations', with_bbox=True),
-             dict(type='Resize', scale=(96, 96), keep_ratio=True), dict(type='PackDetInputs')]
-train_dataloader = dict(batch_size=2, dataset=dict(data_root='{tiny_shapes}/', pipeline=_pipeline))
-val_cfg = val_dataloader = val_evaluator = test_cfg = test_dataloader = test_evaluator = None
-train_cfg = dict(max_epochs={MAX_EPOCHS}, val_interval=100)
-default_hooks = dict(checkpoint=dict(interval=1, max_keep_ckpts=1))
-log_level = 'WARNING'
-""")
-    return config
+    return write_tiny_detector_config(tmp_path / 'tiny.py', tiny_shapes, MAX_EPOCHS)
 
 
 def start(config: Path, work_dir: Path, pause_at: str, save_number: int, resume: bool) -> subprocess.Popen:
@@ -43,8 +33,8 @@ def start(config: Path, work_dir: Path, pause_at: str, save_number: int, resume:
                             stderr=subprocess.PIPE, text=True)
 
 
-def kill_when_paused(process: subprocess.Popen, work_dir: Path) -> str:
-    """Wait until the run pauses inside a save, then kill it with SIGKILL; return where it paused."""
+def kill_when_paused(process: subprocess.Popen, work_dir: Path, signal_number: int = signal.SIGKILL) -> str:
+    """Wait until the run pauses inside a save, then send it ``signal_number``; return where it paused."""
     marker = work_dir / 'paused'
     deadline = time.monotonic() + START_TIMEOUT
     try:
@@ -53,7 +43,7 @@ def kill_when_paused(process: subprocess.Popen, work_dir: Path) -> str:
             assert time.monotonic() < deadline, 'the run did not reach the save in time'
             time.sleep(0.2)
     finally:
-        process.send_signal(signal.SIGKILL)
+        process.send_signal(signal_number)
         process.wait()
     where = marker.read_text()
     marker.unlink()
@@ -103,3 +93,18 @@ def test_killed_at_several_moments_the_run_still_finishes(tiny_config, tmp_path)
     assert sorted(path.name for path in work_dir.glob('*.pth')) == [f'epoch_{MAX_EPOCHS}.pth']
     assert read_checkpoint(work_dir / f'epoch_{MAX_EPOCHS}.pth')['meta']['iter'] == MAX_EPOCHS * ITERS_PER_EPOCH
     assert not list(work_dir.glob('.*.tmp'))
+
+
+@pytest.mark.slow  # two training runs in fresh interpreters: about two minutes on 2 idle cores
+def test_ctrl_c_while_writing_a_checkpoint_is_reported_and_resumable(tiny_config, tmp_path):
+    work_dir = tmp_path / 'work'
+    process = start(tiny_config, work_dir, 'write', 2, resume=False)
+    kill_when_paused(process, work_dir, signal.SIGINT)
+    assert process.returncode == 130
+    assert process.stderr.read().strip().splitlines()[-1] == (
+        f'error: interrupted (Ctrl-C) while saving {work_dir}/epoch_2.pth, which was not saved. The last complete '
+        f'checkpoint is {work_dir}/epoch_1.pth: --resume continues from it.')
+    assert not list(work_dir.glob('.*.tmp')) and not (work_dir / 'training.lock').exists()
+    finished = start(tiny_config, work_dir, 'none', 0, resume=True)
+    assert finished.wait(timeout=START_TIMEOUT) == 0, finished.stderr.read()
+    assert (work_dir / 'resumed.txt').read_text().split() == [str(work_dir / 'epoch_1.pth'), str(ITERS_PER_EPOCH)]

@@ -1,26 +1,14 @@
 """--resume takes the newest checkpoint that loads, says so when there is none, and checks a named one."""
 
-import logging
 import os
 import shutil
 
 import pytest
 from conftest import train_tiny
 from mmengine.config import Config
-from mmengine.logging import MMLogger
 
 from shufflenet_det.core.errors import CheckpointFileError
 from shufflenet_det.engine import checkpoint_hook, configure_resume, find_resume_checkpoint
-
-
-@pytest.fixture
-def warnings_seen(caplog):
-    """What MMEngine's current logger (which does not propagate to the root logger) warns."""
-    logger = MMLogger.get_current_instance()
-    logger.addHandler(caplog.handler)
-    caplog.handler.setLevel(logging.WARNING)
-    yield caplog
-    logger.removeHandler(caplog.handler)
 
 
 @pytest.fixture
