@@ -161,8 +161,9 @@ def train_detector(cfg: Config, work_dir: str | Path, resume: bool = True, quiet
     cfg = cfg.copy()
     work_dir = Path(work_dir)
     cfg.work_dir = str(work_dir)
+    earlier_run = resume and work_dir.is_dir()  # looked at before the lock file creates the folder
     with hold_work_dir(work_dir):
-        configure_resume(cfg, 'auto' if resume and work_dir.is_dir() else None)
+        configure_resume(cfg, 'auto' if earlier_run else None)
         if not cfg.get('resume'):
             (work_dir / HISTORY_FILE).unlink(missing_ok=True)  # a fresh run: forget an older run's record
         if quiet:
