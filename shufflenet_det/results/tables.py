@@ -186,6 +186,29 @@ def own_data_table(data: dict) -> str:
           duration_label(row.get('seconds'))] for row in data['rows']])
 
 
+def percent_label(share: float | None) -> str | None:
+    """A share (0..1) as ``12.3 %``, or None."""
+    return None if share is None else f'{100 * share:.1f} %'
+
+
+def onnx_ab_table(data: dict) -> str:
+    """Exported models timed against each other in interleaved rounds (tools/time_onnx.py), the first the base."""
+    rows = data['rows']
+    torchvision = next((row['median_ms'] for row in rows if row['name'].startswith('tv-')), None)
+    return markdown_table(
+        ['model', 'nodes', 'median ms', 'fastest ms', 'vs first (median of rounds, range)', 'glue', 'overhead',
+         'vs torchvision (median)'],
+        [[row['name'], row['nodes'], row['median_ms'], row['min_ms'],
+          f'{row["ratio_to_first"]:.2f} ({row["ratio_range"][0]:.2f}-{row["ratio_range"][1]:.2f})',
+          percent_label(row.get('glue_share')), percent_label(row.get('overhead_share')),
+          ratio_label(row['median_ms'], torchvision)] for row in rows])
+
+
+def key_values_table(data: dict) -> str:
+    """One measurement per line: what was measured and its value."""
+    return markdown_table(['measured', 'value'], [[row['item'], row['value']] for row in data['rows']])
+
+
 RENDERERS: dict[tuple[str, str], Callable[[dict], str]] = {
     ('demo', DEFAULT_VIEW): lambda data: demo_table(demo_rows(data)),
     ('grid', DEFAULT_VIEW): lambda data: grid_table(grid_rows(data)),
@@ -202,6 +225,8 @@ RENDERERS: dict[tuple[str, str], Callable[[dict], str]] = {
     ('measurements', DEFAULT_VIEW): measurements_table,
     ('coco_table7', DEFAULT_VIEW): lambda data: table7_table(data['rows']),
     ('own_data', DEFAULT_VIEW): own_data_table,
+    ('onnx_ab', DEFAULT_VIEW): onnx_ab_table,
+    ('key_values', DEFAULT_VIEW): key_values_table,
 }
 
 
