@@ -1,0 +1,117 @@
+"""Per-inference aarch64 instruction counts of exported models under qemu-user emulation.
+
+Examples:
+    python tools/arm_count.py --setup                                   # once: aarch64 root + plugin, cached
+    python tools/arm_count.py model.onnx --input 224x224 --cpu cortex-a72 --json counts.json
+    python tools/arm_count.py a.onnx b.onnx --input image.npy --runtime mnn --json counts.json
+
+Each model runs in a pair of processes (one warm-up, then 1 or 3 inferences) under ``qemu-aarch64`` with a
+counting plugin; the difference over 2 is one inference. ``--repeats 2`` (the default) counts twice and checks
+that both agree within 1e-5. The numbers are aarch64 instructions of an emulated CPU model, not times: they
+ignore memory, cache and pipeline effects. MNN and ncnn count their own converted files (written to
+``--converted``). ONNX Runtime, MNN and ncnn run with one thread (the counter's sum is exact for one thread).
+"""
+
+import argparse
+import sys
+import traceback
+from pathlib import Path
+
+from ..core.errors import ShufflenetDetError
+from ..deploy.backends import RUNTIMES
+from ..deploy.conversion import convert
+from .counts import REPEAT_TOLERANCE, ModelCount, read_counts, write_counts
+from .cpu_models import CPU_MODELS, DEFAULT_CPU, check_cpu_model
+from .emulator import count_model, qemu_version
+from .inputs import count_input
+from .provenance import provenance
+from .root import copy_guest_packages, place_input, setup, write_fake_cpu_files
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog='tools/arm_count.py', description=__doc__.split('\n\n')[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter,
+                                     epilog='\n\n'.join(__doc__.split('\n\n')[1:]))
+    parser.add_argument('models', nargs='*', metavar='MODEL', help='exported .onnx models')
+    parser.add_argument('--input', help='HxW, or a .npy: float32 (1, 3, H, W) tensor or (H, W, 3) uint8 RGB image '
+                                        '(detectors: resized to their scale as the device runner does)')
+    parser.add_argument('--cpu', default=DEFAULT_CPU, help=f'qemu CPU model: {" or ".join(CPU_MODELS)} '
+                                                           f'(default {DEFAULT_CPU}; max is refused)')
+    parser.add_argument('--runtime', choices=list(RUNTIMES), default='onnxruntime',
+                        help='runtime to count (default onnxruntime; mnn and ncnn convert the ONNX model first)')
+    parser.add_argument('--json', type=Path, help='write {model path: count} here (merged into an existing file)')
+    parser.add_argument('--repeats', type=int, default=2,
+                        help=f'counts per model; from 2 on, they must agree within {REPEAT_TOLERANCE:g} (default 2)')
+    parser.add_argument('--warmup', type=int, default=1, help='uncounted inferences per process (default 1)')
+    parser.add_argument('--converted', type=Path, default=Path('work_dirs/arm_count/converted'),
+                        help='folder for the MNN and ncnn conversions (default work_dirs/arm_count/converted)')
+    parser.add_argument('--resume', action='store_true',
+                        help='skip models the --json file already counts with the same CPU, runtime and input')
+    parser.add_argument('--setup', action='store_true', help='only build the aarch64 root and the plugin')
+    parser.add_argument('--debug', action='store_true', help='show the traceback of errors')
+    args = parser.parse_args(argv)
+    if not args.setup and (not args.models or not args.input or not args.json):
+        parser.error('MODEL, --input and --json are required (or --setup alone)')
+    if args.repeats < 1 or args.warmup < 0:
+        parser.error('--repeats must be at least 1 and --warmup at least 0')
+    return args
+
+
+def already_counted(existing: dict[str, dict], key: str, cpu: str, runtime: str, shape: list[int],
+                    source: str) -> bool:
+    """Whether ``existing`` holds a count of ``key`` made the same way."""
+    entry = existing.get(key)
+    return bool(entry) and (entry['cpu'], entry['runtime'], entry['input_shape'], entry['input_source']) == (
+        cpu, runtime, shape, source)
+
+
+def count_models(args: argparse.Namespace) -> list[ModelCount]:
+    """Count every model of ``args``; write each result as soon as it is known."""
+    cpu = check_cpu_model(args.cpu)
+    root, plugin = setup()
+    copy_guest_packages(root)
+    write_fake_cpu_files(root, cpu)
+    emulator = f'{qemu_version()}, -cpu {cpu}'
+    existing = read_counts(args.json) if args.resume and args.json.is_file() else {}
+    results = []
+    for index, model in enumerate(args.models, 1):
+        model = Path(model)
+        if not model.is_file():
+            raise FileNotFoundError(f'model {model} not found (export one with tools/export.py)')
+        counted_input = count_input(model, args.input)
+        shape = list(counted_input.tensor.shape)
+        loaded = convert(model, args.runtime, args.converted, tuple(shape))
+        if already_counted(existing, str(loaded), cpu, args.runtime, shape, counted_input.source):
+            print(f'[{index}/{len(args.models)}] {loaded}: already in {args.json}, skipped (--resume)', flush=True)
+            continue
+        print(f'[{index}/{len(args.models)}] {loaded} ({args.runtime}, {cpu}, input {"x".join(map(str, shape))}, '
+              f'{counted_input.source})', flush=True)
+        result = count_model(root, plugin, cpu, args.runtime, loaded, place_input(root, counted_input.tensor),
+                             repeats=args.repeats, warmup=args.warmup,
+                             progress=lambda line: print(line, flush=True), input_shape=shape,
+                             input_source=counted_input.source, provenance=provenance(emulator, plugin))
+        verdict = ('repeats agree' if result.repeatable else
+                   f'NOT REPEATABLE: repeats {result.per_inference_repeats} differ by more than {REPEAT_TOLERANCE:g}')
+        print(f'  = {result.instructions_per_inference:,} {result.label} per inference '
+              f'({args.runtime} {result.runtime_version}; {verdict if args.repeats > 1 else "not repeated"})',
+              flush=True)
+        write_counts({str(loaded): result}, args.json)
+        results.append(result)
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    try:
+        if args.setup:
+            root, plugin = setup()
+            print(f'aarch64 root {root}\ncounting plugin {plugin}')
+            return 0
+        results = count_models(args)
+    except (ShufflenetDetError, FileNotFoundError) as error:
+        if args.debug:
+            traceback.print_exc()
+        print(f'error: {error}', file=sys.stderr)
+        return 2
+    print(f'written: {args.json}')
+    return 0 if all(result.repeatable for result in results) else 1
