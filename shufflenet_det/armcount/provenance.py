@@ -28,9 +28,13 @@ def host_cpu() -> str:
     return 'unknown'
 
 
-def provenance(emulator: str, plugin: Path) -> dict:
-    """Machine, command, commit and date of a measurement happening now."""
+def provenance_now() -> dict:
+    """Host CPU, command, commit and date of a measurement happening now."""
     checkout = Path(__file__).resolve().parents[2]
     return {'host_cpu': host_cpu(), 'command': ' '.join(sys.argv), 'commit': git_commit(checkout),
-            'date': datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds'),
-            'emulator': emulator, 'plugin': plugin.name}
+            'date': datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds')}
+
+
+def provenance(emulator: str, plugin: Path) -> dict:
+    """:func:`provenance_now` with the emulator and plugin of an instruction count."""
+    return {**provenance_now(), 'emulator': emulator, 'plugin': plugin.name}

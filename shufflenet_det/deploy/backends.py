@@ -67,37 +67,31 @@ class OnnxRuntimeModel:
 
 @dataclass
 class MnnModel:
-    """An ``.mnn`` model in MNN's session API (CPU, fp32 precision, ``threads`` threads)."""
+    """An ``.mnn`` model in MNN's module API (CPU, fp32 precision, ``threads`` threads).
+
+    The module API runs graphs whose shapes depend on computed values (a detector's proposal count), which
+    MNN's session API refuses; inputs and outputs keep the ONNX model's order.
+    """
 
     path: Path
     threads: int = 1
 
     def __post_init__(self) -> None:
-        self.mnn = import_runtime('mnn')
-        self.interpreter = self.mnn.Interpreter(str(self.path))
-        self.session = self.interpreter.createSession({'numThread': self.threads, 'precision': 'high'})
-        self.input = self.interpreter.getSessionInput(self.session)
-        self.shape: tuple[int, ...] | None = None
+        mnn = import_runtime('mnn')
+        import MNN.expr
+        import MNN.nn
+
+        self.expr = MNN.expr
+        manager = MNN.nn.create_runtime_manager(({'backend': 'CPU', 'numThread': self.threads,
+                                                  'precision': 'high'},))
+        self.module = MNN.nn.load_module_from_file(str(self.path), [], [], runtime_manager=manager)
+        self.version = mnn.version()
 
     def run(self, tensor: np.ndarray) -> list[np.ndarray]:
-        """All outputs of one inference on ``tensor``, in the model's output order."""
-        mnn = self.mnn
-        if tensor.shape != self.shape:
-            self.interpreter.resizeTensor(self.input, tensor.shape)
-            self.interpreter.resizeSession(self.session)
-            self.shape = tensor.shape
-        self.input.copyFrom(mnn.Tensor(tensor.shape, mnn.Halide_Type_Float, np.ascontiguousarray(tensor),
-                                       mnn.Tensor_DimensionType_Caffe))
-        self.interpreter.runSession(self.session)
-        results = []
-        for output in self.interpreter.getSessionOutputAll(self.session).values():
-            shape = output.getShape()
-            dtype, halide = ((np.int32, mnn.Halide_Type_Int) if output.getDataType() == mnn.Halide_Type_Int
-                             else (np.float32, mnn.Halide_Type_Float))
-            host = mnn.Tensor(shape, halide, np.zeros(shape, dtype), mnn.Tensor_DimensionType_Caffe)
-            output.copyToHostTensor(host)
-            results.append(np.array(host.getNumpyData(), dtype=dtype).reshape(shape))
-        return results
+        """All outputs of one inference on ``tensor``."""
+        outputs = self.module.forward([self.expr.const(np.ascontiguousarray(tensor), list(tensor.shape),
+                                                       self.expr.NCHW)])
+        return [np.array(output.read()) for output in outputs]
 
 
 def ncnn_blobs(param_path: Path) -> tuple[list[str], list[str]]:
@@ -157,5 +151,4 @@ def open_model(runtime: str, path: str | Path, threads: int = 1) -> OnnxRuntimeM
     if not path.is_file():
         raise FileNotFoundError(f'model {path} not found')
     import_runtime(runtime)
-    classes = {'onnxruntime': OnnxRuntimeModel, 'mnn': MnnModel, 'ncnn': NcnnModel}
-    return classes[runtime](path, threads)
+    return {'onnxruntime': OnnxRuntimeModel, 'mnn': MnnModel, 'ncnn': NcnnModel}[runtime](path, threads)

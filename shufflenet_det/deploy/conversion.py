@@ -87,7 +87,7 @@ def convert_ncnn(onnx_path: Path, out: Path, input_shape: tuple[int, ...]) -> Pa
     with tempfile.TemporaryDirectory(prefix='pnnx-') as folder:
         work = Path(folder) / Path(onnx_path).name
         os.symlink(Path(onnx_path).resolve(), work)
-        outputs = {'ncnnparam': out, 'ncnnbin': out.with_suffix('.bin')}
+        outputs = {'ncnnparam': out.resolve(), 'ncnnbin': out.resolve().with_suffix('.bin')}
         scratch = {name: Path(folder) / name for name in ('pnnxparam', 'pnnxbin', 'pnnxpy', 'pnnxonnx', 'ncnnpy')}
         process = subprocess.run([pnnx_executable(), str(work), f'inputshape=[{shape}]f32', 'fp16=0',
                                   *(f'{key}={value}' for key, value in {**outputs, **scratch}.items())],
