@@ -1,10 +1,16 @@
-"""Per-inference instruction counts from whole-process counts, their repeatability, and the JSON record."""
+"""Per-inference instruction counts from marked counts, their repeatability, and the JSON record.
+
+A counted process runs a warm-up inference, then :data:`LONG_RUNS` inferences, and marks the count after the
+warm-up and after each inference. The count at mark ``k`` is the count of a process that stops after ``k``
+inferences (the exit is the same for all), so one inference is (mark 3 - mark 1) / 2: start-up, model loading,
+warm-up and the first inference's leftovers cancel out.
+"""
 
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-#: Inferences of the short and the long counted process (both after the same warm-up).
+#: The two marks whose difference is counted: after the first and after the third inference.
 SHORT_RUNS, LONG_RUNS = 1, 3
 #: Two counts of the same model agree when they differ by at most this fraction.
 REPEAT_TOLERANCE = 1e-5
@@ -13,12 +19,10 @@ RESULT_FORMAT = 'shufflenet-det-arm-count/1'
 
 
 def per_inference(short_count: int, long_count: int, short_runs: int = SHORT_RUNS, long_runs: int = LONG_RUNS) -> int:
-    """Instructions of one inference: the difference of two processes that differ only in their inference count.
-
-    Start-up, model loading and warm-up are the same in both processes and cancel out.
+    """Instructions of one inference: (count after ``long_runs`` - count after ``short_runs``) / the difference.
 
     Raises:
-        ValueError: If the long process did not execute more instructions than the short one.
+        ValueError: If the long count is not larger than the short one.
     """
     if long_runs <= short_runs:
         raise ValueError(f'the long process must run more inferences than the short one ({long_runs} <= {short_runs})')
@@ -58,7 +62,8 @@ class ModelCount:
         threads: Intra-op threads of the runtime.
         warmup: Uncounted inferences before the counted ones, in every process.
         per_inference_repeats: Per-inference count of each repeat.
-        process_counts: Whole-process counts, ``{"1": [...], "3": [...]}`` (inferences: one per repeat).
+        process_counts: Each counted process: its whole count and its marks (after the warm-up, then after
+            each inference).
         repeatable: Whether the repeats agree within ``repeat_tolerance``.
         repeat_tolerance: Relative tolerance of the repeatability check.
         label: What the number is (never a time).
@@ -75,7 +80,7 @@ class ModelCount:
     threads: int
     warmup: int
     per_inference_repeats: list[int]
-    process_counts: dict[str, list[int]]
+    process_counts: list[dict]
     repeatable: bool
     repeat_tolerance: float = REPEAT_TOLERANCE
     label: str = ''
@@ -86,11 +91,18 @@ class ModelCount:
         self.label = self.label or count_label(self.cpu)
 
     @classmethod
-    def from_process_counts(cls, short_counts: list[int], long_counts: list[int], **fields: object) -> 'ModelCount':
-        """A count from repeated pairs of whole-process counts (short and long process of each repeat)."""
-        repeats = [per_inference(short, long) for short, long in zip(short_counts, long_counts, strict=True)]
-        return cls(instructions_per_inference=repeats[0], per_inference_repeats=repeats,
-                   process_counts={str(SHORT_RUNS): list(short_counts), str(LONG_RUNS): list(long_counts)},
+    def from_processes(cls, processes: list[dict], **fields: object) -> 'ModelCount':
+        """A count from repeated processes, each ``{"total": N, "marks": [after warm-up, after run 1, ...]}``.
+
+        Raises:
+            ValueError: If a process has fewer than ``LONG_RUNS + 1`` marks.
+        """
+        for process in processes:
+            if len(process['marks']) < LONG_RUNS + 1:
+                raise ValueError(f'a counted process left {len(process["marks"])} marks, expected {LONG_RUNS + 1}: '
+                                 'the guest program did not run to its end')
+        repeats = [per_inference(process['marks'][SHORT_RUNS], process['marks'][LONG_RUNS]) for process in processes]
+        return cls(instructions_per_inference=repeats[0], per_inference_repeats=repeats, process_counts=processes,
                    repeatable=repeatable(repeats), **fields)
 
     def to_dict(self) -> dict:

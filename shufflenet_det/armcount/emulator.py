@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.errors import ShufflenetDetError
-from .counts import LONG_RUNS, SHORT_RUNS, ModelCount
+from .counts import LONG_RUNS, ModelCount
 from .root import guest_command, guest_env, qemu_binary
 
 
@@ -19,9 +19,10 @@ class GuestRunError(ShufflenetDetError, RuntimeError):
 
 @dataclass(frozen=True)
 class CountedRun:
-    """One guest process: its instruction count and what it printed (the runtime's version)."""
+    """One guest process: its instruction count, the count at each mark, and the runtime's version."""
 
     instructions: int
+    marks: list[int]
     runtime_version: str
     seconds: float
 
@@ -50,15 +51,16 @@ def counted_run(root: Path, plugin: Path, cpu: str, runtime: str, model: Path, t
         if process.returncode != 0 or not out.is_file():
             tail = '\n'.join((process.stdout + process.stderr).strip().splitlines()[-12:])
             raise GuestRunError(f'{runtime} on {model} failed under emulation (exit {process.returncode}):\n{tail}')
-        instructions = int(out.read_text().split()[1])
+        lines = dict(line.split(maxsplit=1) for line in out.read_text().splitlines() if ' ' in line)
+        instructions, marks = int(lines['instructions']), [int(value) for value in lines.get('marks', '').split()]
     printed = [line for line in process.stdout.splitlines() if line.startswith('{')]
-    return CountedRun(instructions, json.loads(printed[-1])['runtime_version'], seconds)
+    return CountedRun(instructions, marks, json.loads(printed[-1])['runtime_version'], seconds)
 
 
 def count_model(root: Path, plugin: Path, cpu: str, runtime: str, model: Path, tensor: str, *, repeats: int = 2,
                 warmup: int = 1, threads: int = 1, progress: Callable[[str], None] = print,
                 **fields: object) -> ModelCount:
-    """Per-inference instructions of ``model``: ``repeats`` pairs of 1- and 3-inference processes.
+    """Per-inference instructions of ``model``, counted in ``repeats`` processes of 3 marked inferences each.
 
     Args:
         root: The aarch64 root (:func:`~.root.setup`).
@@ -67,21 +69,18 @@ def count_model(root: Path, plugin: Path, cpu: str, runtime: str, model: Path, t
         runtime: ``onnxruntime``, ``mnn`` or ``ncnn``.
         model: The file the runtime loads.
         tensor: float32 NCHW ``.npy`` input, as the guest names it (:func:`~.root.place_input`).
-        repeats: Pairs of processes; the second and later check that the count repeats.
+        repeats: Counted processes; the second and later check that the count repeats.
         warmup: Uncounted inferences in every process before the counted ones.
         threads: Runtime threads (1: the count is exact only for a single-threaded guest).
         progress: Receives one line per finished process.
         fields: Stored in the result (input description, provenance).
     """
-    short, long, version = [], [], ''
-    total = 2 * repeats
-    for _ in range(repeats):
-        for runs, counts in ((SHORT_RUNS, short), (LONG_RUNS, long)):
-            run = counted_run(root, plugin, cpu, runtime, model, tensor, runs, warmup, threads)
-            counts.append(run.instructions)
-            version = run.runtime_version
-            progress(f'  process {len(short) + len(long)}/{total}: {warmup} warm-up + {runs} inference(s): '
-                     f'{run.instructions:,} instructions ({run.seconds:.0f} s emulated wall time)')
-    return ModelCount.from_process_counts(short, long, cpu=cpu, runtime=runtime, runtime_version=version,
-                                          threads=threads, warmup=warmup, model_file=str(model), **fields)
-
+    processes, version = [], ''
+    for index in range(repeats):
+        run = counted_run(root, plugin, cpu, runtime, model, tensor, LONG_RUNS, warmup, threads)
+        processes.append({'total': run.instructions, 'marks': run.marks})
+        version = run.runtime_version
+        progress(f'  process {index + 1}/{repeats}: {warmup} warm-up + {LONG_RUNS} inferences, '
+                 f'{run.instructions:,} instructions in all ({run.seconds:.0f} s under emulation)')
+    return ModelCount.from_processes(processes, cpu=cpu, runtime=runtime, runtime_version=version, threads=threads,
+                                     warmup=warmup, model_file=str(model), **fields)

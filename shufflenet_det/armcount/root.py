@@ -9,6 +9,7 @@ files of a 4-core Cortex-A72 or A76, so runtimes see the same CPU on every host.
 
 import hashlib
 import os
+import platform
 import shutil
 import subprocess
 import sys
@@ -175,9 +176,14 @@ def guest_env() -> dict[str, str]:
 
 
 def guest_command(root: Path, cpu: str, arguments: list[str], plugin: list[str] = ()) -> list[str]:
-    """``qemu-aarch64`` running the root's Python with ``arguments`` on CPU model ``cpu``."""
-    return [qemu_binary(), '-cpu', cpu, '-L', str(root), *plugin, str(root / 'usr/bin' / os.readlink(
-        root / GUEST_PYTHON.lstrip('/'))), *arguments]
+    """``qemu-aarch64`` running the root's Python with ``arguments`` on CPU model ``cpu``.
+
+    Address-space randomisation is off (``setarch -R``): buffer addresses change which code paths copies and
+    kernels take, and with them the count.
+    """
+    setarch = require_tool('setarch', 'apt-get install util-linux')
+    return [setarch, platform.machine(), '-R', qemu_binary(), '-cpu', cpu, '-L', str(root), *plugin,
+            str(root / 'usr/bin' / os.readlink(root / GUEST_PYTHON.lstrip('/'))), *arguments]
 
 
 def compile_guest_python(root: Path, folders: list[str]) -> None:
