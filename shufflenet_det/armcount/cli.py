@@ -20,12 +20,11 @@ from pathlib import Path
 from ..core.errors import ShufflenetDetError
 from ..deploy.backends import RUNTIMES
 from ..deploy.conversion import convert
-from .counts import REPEAT_TOLERANCE, ModelCount, read_counts, write_counts
-from .cpu_models import CPU_MODELS, DEFAULT_CPU, check_cpu_model
-from .emulator import count_model, qemu_version
+from .counter import ArmCounter
+from .counts import REPEAT_TOLERANCE, ModelCount
+from .cpu_models import CPU_MODELS, DEFAULT_CPU
 from .inputs import count_input
-from .provenance import provenance
-from .root import copy_guest_packages, place_input, setup, write_fake_cpu_files
+from .root import setup
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -57,45 +56,25 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
-def already_counted(existing: dict[str, dict], key: str, cpu: str, runtime: str, shape: list[int],
-                    source: str) -> bool:
-    """Whether ``existing`` holds a count of ``key`` made the same way."""
-    entry = existing.get(key)
-    return bool(entry) and (entry['cpu'], entry['runtime'], entry['input_shape'], entry['input_source']) == (
-        cpu, runtime, shape, source)
-
-
 def count_models(args: argparse.Namespace) -> list[ModelCount]:
-    """Count every model of ``args``; write each result as soon as it is known."""
-    cpu = check_cpu_model(args.cpu)
-    root, plugin = setup()
-    copy_guest_packages(root)
-    write_fake_cpu_files(root, cpu)
-    emulator = f'{qemu_version()}, -cpu {cpu}'
-    existing = read_counts(args.json) if args.resume and args.json.is_file() else {}
+    """Count every model of ``args``; each result is written as soon as it is known."""
+    counter = ArmCounter(args.cpu, args.json, args.repeats, args.warmup, args.resume,
+                         progress=lambda line: print(line, flush=True))
     results = []
     for index, model in enumerate(args.models, 1):
         model = Path(model)
         if not model.is_file():
             raise FileNotFoundError(f'model {model} not found (export one with tools/export.py)')
         counted_input = count_input(model, args.input)
-        shape = list(counted_input.tensor.shape)
-        loaded = convert(model, args.runtime, args.converted, tuple(shape))
-        if already_counted(existing, str(loaded), cpu, args.runtime, shape, counted_input.source):
-            print(f'[{index}/{len(args.models)}] {loaded}: already in {args.json}, skipped (--resume)', flush=True)
-            continue
-        print(f'[{index}/{len(args.models)}] {loaded} ({args.runtime}, {cpu}, input {"x".join(map(str, shape))}, '
-              f'{counted_input.source})', flush=True)
-        result = count_model(root, plugin, cpu, args.runtime, loaded, place_input(root, counted_input.tensor),
-                             repeats=args.repeats, warmup=args.warmup,
-                             progress=lambda line: print(line, flush=True), input_shape=shape,
-                             input_source=counted_input.source, provenance=provenance(emulator, plugin))
+        loaded = convert(model, args.runtime, args.converted, tuple(counted_input.tensor.shape))
+        print(f'[{index}/{len(args.models)}] {loaded} ({args.runtime}, {counter.cpu}, input '
+              f'{"x".join(map(str, counted_input.tensor.shape))}, {counted_input.source})', flush=True)
+        result = counter.count(loaded, args.runtime, counted_input.tensor, counted_input.source)
         verdict = ('repeats agree' if result.repeatable else
                    f'NOT REPEATABLE: repeats {result.per_inference_repeats} differ by more than {REPEAT_TOLERANCE:g}')
         print(f'  = {result.instructions_per_inference:,} {result.label} per inference '
-              f'({args.runtime} {result.runtime_version}; {verdict if args.repeats > 1 else "not repeated"})',
-              flush=True)
-        write_counts({str(loaded): result}, args.json)
+              f'({args.runtime} {result.runtime_version}; '
+              f'{verdict if len(result.per_inference_repeats) > 1 else "not repeated"})', flush=True)
         results.append(result)
     return results
 

@@ -235,11 +235,20 @@ def copy_guest_packages(root: Path) -> None:
 
 
 def place_input(root: Path, tensor: np.ndarray) -> str:
-    """Save the input tensor at the root's one input path; return that path as the guest names it."""
-    guest_path = f'{GUEST_DIR}/work/input.npy'
+    """Save the input tensor in the root, named by its content; return its path as the guest names it.
+
+    The name has the same length for every tensor (path lengths change the count) and differs between
+    tensors, so counts running at the same time do not overwrite each other's input.
+    """
+    tensor = np.ascontiguousarray(tensor, dtype=np.float32)
+    digest = hashlib.sha256(str(tensor.shape).encode() + tensor.tobytes()).hexdigest()[:16]
+    guest_path = f'{GUEST_DIR}/work/input-{digest}.npy'
     host_path = root / guest_path.lstrip('/')
-    host_path.parent.mkdir(parents=True, exist_ok=True)
-    np.save(host_path, np.ascontiguousarray(tensor, dtype=np.float32))
+    if not host_path.is_file():
+        host_path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = host_path.with_name(host_path.name + '.tmp.npy')
+        np.save(temporary, tensor)
+        temporary.replace(host_path)
     return guest_path
 
 
