@@ -110,6 +110,13 @@ def ncnn_blobs(param_path: Path) -> tuple[list[str], list[str]]:
     return inputs, [name for name in produced if name not in consumed]
 
 
+def ncnn_missing_layers(param_path: Path) -> list[str]:
+    """Layer types of an ncnn ``.param`` that the installed ncnn has no implementation of."""
+    ncnn = import_runtime('ncnn')
+    types = {line.split()[0] for line in Path(param_path).read_text().splitlines()[2:] if line.split()}
+    return sorted(name for name in types if ncnn.layer_to_index(name) < 0)
+
+
 @dataclass
 class NcnnModel:
     """An ncnn ``.ncnn.param`` (with its ``.ncnn.bin``) in ncnn, fp32 throughout, ``threads`` threads."""
@@ -127,6 +134,10 @@ class NcnnModel:
         options.use_fp16_storage = options.use_fp16_arithmetic = options.use_fp16_packed = False
         options.use_bf16_storage = False
         param = Path(self.path)
+        missing = ncnn_missing_layers(param)
+        if missing:
+            raise ValueError(f'ncnn {ncnn.__version__} has no layer for {", ".join(missing)} in {param}; this model '
+                             'does not run in ncnn (the exported detectors need NMS and RoIAlign, which ncnn lacks)')
         self.net.load_param(str(param))
         self.net.load_model(str(param.with_suffix('.bin')))
         self.inputs, self.outputs = ncnn_blobs(param)

@@ -5,6 +5,7 @@ Runs on the host, without torch: MNN's converter is called through the ``MNN`` w
 of the ``pnnx`` wheel.
 """
 
+import json
 import os
 import re
 import shutil
@@ -14,7 +15,8 @@ import tempfile
 from pathlib import Path
 
 from ..core.errors import ShufflenetDetError
-from .backends import import_runtime, ncnn_blobs, runtime_version
+from .backends import import_runtime, ncnn_blobs, ncnn_missing_layers, runtime_version
+from .spec import DIGEST_KEY, file_digest
 
 #: Suffix of each runtime's converted file.
 CONVERTED_SUFFIX = {'mnn': '.mnn', 'ncnn': '.ncnn.param'}
@@ -81,7 +83,7 @@ def convert_ncnn(onnx_path: Path, out: Path, input_shape: tuple[int, ...]) -> Pa
     Raises:
         ConversionError: Naming the operators ncnn has no layer for, with pnnx's and ncnn's versions.
     """
-    ncnn = import_runtime('ncnn')
+    import_runtime('ncnn')
     out.parent.mkdir(parents=True, exist_ok=True)
     shape = ','.join(str(side) for side in input_shape)
     with tempfile.TemporaryDirectory(prefix='pnnx-') as folder:
@@ -97,8 +99,7 @@ def convert_ncnn(onnx_path: Path, out: Path, input_shape: tuple[int, ...]) -> Pa
         detail = '; '.join(unsupported_lines(process.stdout + process.stderr)) or \
             '\n'.join((process.stdout + process.stderr).strip().splitlines()[-5:])
         raise ConversionError(f'{versions} cannot convert {onnx_path}: {detail}')
-    missing = sorted({line.split()[0] for line in out.read_text().splitlines()[2:]
-                      if line.split() and ncnn.layer_to_index(line.split()[0]) < 0})
+    missing = ncnn_missing_layers(out)
     if missing:
         raise ConversionError(f'{versions}: {onnx_path} needs operator(s) ncnn has no layer for: '
                               f'{", ".join(missing)}')
@@ -111,6 +112,8 @@ def convert_ncnn(onnx_path: Path, out: Path, input_shape: tuple[int, ...]) -> Pa
 def convert(onnx_path: str | Path, runtime: str, folder: str | Path, input_shape: tuple[int, ...]) -> Path:
     """``onnx_path`` in ``runtime``'s own format inside ``folder`` (ONNX Runtime: the file itself).
 
+    A detector's sidecar (``<name>.json``) is copied beside the converted file, with that file's digest.
+
     Raises:
         ConversionError: If the runtime cannot take the model (operator and version named).
     """
@@ -118,6 +121,11 @@ def convert(onnx_path: str | Path, runtime: str, folder: str | Path, input_shape
     if runtime == 'onnxruntime':
         return onnx_path
     out = converted_path(onnx_path, runtime, Path(folder))
-    if runtime == 'mnn':
-        return convert_mnn(onnx_path, out)
-    return convert_ncnn(onnx_path, out, input_shape)
+    converted = convert_mnn(onnx_path, out) if runtime == 'mnn' else convert_ncnn(onnx_path, out, input_shape)
+    sidecar = onnx_path.with_suffix('.json')
+    if sidecar.is_file():  # a detector's sidecar goes with it, naming the converted file's digest
+        data = json.loads(sidecar.read_text(encoding='utf-8'))
+        if DIGEST_KEY in data:
+            data[DIGEST_KEY] = file_digest(converted)
+        (Path(folder) / sidecar.name).write_text(json.dumps(data, indent=2) + '\n', encoding='utf-8')
+    return converted
