@@ -1,6 +1,7 @@
 """Where a count came from: host machine, command, commit, date and emulator, stored with every result."""
 
 import datetime
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -29,9 +30,10 @@ def host_cpu() -> str:
 
 
 def provenance_now() -> dict:
-    """Host CPU, command, commit and date of a measurement happening now."""
+    """Host CPU, its load (other jobs skew timings, not counts), command, commit and date of a measurement now."""
     checkout = Path(__file__).resolve().parents[2]
-    return {'host_cpu': host_cpu(), 'command': ' '.join(sys.argv), 'commit': git_commit(checkout),
+    return {'host_cpu': host_cpu(), 'host_load_average_1min': round(os.getloadavg()[0], 2),
+            'command': ' '.join(sys.argv), 'commit': git_commit(checkout),
             'date': datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds')}
 
 
