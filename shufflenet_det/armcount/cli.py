@@ -16,6 +16,7 @@ import argparse
 import sys
 import traceback
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..core.errors import ShufflenetDetError
 from ..deploy.backends import RUNTIMES
@@ -25,6 +26,9 @@ from .counts import REPEAT_TOLERANCE, ModelCount
 from .cpu_models import CPU_MODELS, DEFAULT_CPU
 from .inputs import count_input
 from .root import setup
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -46,6 +50,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help='folder for the MNN and ncnn conversions (default work_dirs/arm_count/converted)')
     parser.add_argument('--resume', action='store_true',
                         help='skip models the --json file already counts with the same CPU, runtime and input')
+    parser.add_argument('--per-operator', type=Path, metavar='OUT.json',
+                        help='ONNX Runtime only: also cut each model into one-node segments and count each '
+                             '(instructions per operator type); written to OUT.json')
     parser.add_argument('--setup', action='store_true', help='only build the aarch64 root and the plugin')
     parser.add_argument('--debug', action='store_true', help='show the traceback of errors')
     args = parser.parse_args(argv)
@@ -76,7 +83,33 @@ def count_models(args: argparse.Namespace) -> list[ModelCount]:
               f'({args.runtime} {result.runtime_version}; '
               f'{verdict if len(result.per_inference_repeats) > 1 else "not repeated"})', flush=True)
         results.append(result)
+        if args.per_operator:
+            count_operators(counter, model, counted_input.tensor, result, args.per_operator)
     return results
+
+
+def count_operators(counter: ArmCounter, model: Path, tensor: 'np.ndarray', whole: ModelCount, out: Path) -> None:
+    """Count ``model`` cut into one-node segments in one emulated process; add the breakdown to ``out``."""
+    import json
+
+    from .emulator import guest_run
+    from .segments import operator_breakdown, split_model
+
+    folder = counter.root / 'opt/shufflenet-det/work/segments' / model.stem
+    manifest = split_model(model, tensor, folder)
+    print(f'  per operator: {len(json.loads(manifest.read_text())["segments"])} segments', flush=True)
+    guest_manifest = '/' + str(manifest.relative_to(counter.root))
+    run = guest_run(counter.root, counter.plugin, counter.cpu, ['--segments', guest_manifest, '--warmup', '1'],
+                    f'segments of {model}')
+    breakdown = operator_breakdown(manifest, run.marks)
+    breakdown |= {'whole_model_instructions': whole.instructions_per_inference, 'cpu': counter.cpu,
+                  'runtime': 'onnxruntime', 'runtime_version': run.runtime_version, 'provenance': whole.provenance}
+    print(f'  per operator: segments sum to {breakdown["total"]:,} instructions, whole model '
+          f'{whole.instructions_per_inference:,}', flush=True)
+    existing = json.loads(out.read_text()) if out.is_file() else {}
+    existing[str(model)] = breakdown
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(existing, indent=1) + '\n')
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -39,18 +39,28 @@ def counted_run(root: Path, plugin: Path, cpu: str, runtime: str, model: Path, t
     Raises:
         GuestRunError: With the guest's last output lines when it fails.
     """
+    # every path and the working folder are the same in all processes: their lengths change the count
+    return guest_run(root, plugin, cpu, ['--runtime', runtime, '--model', str(model.resolve()), '--input', tensor,
+                                         '--runs', str(runs), '--warmup', str(warmup), '--threads', str(threads)],
+                     f'{runtime} on {model}')
+
+
+def guest_run(root: Path, plugin: Path, cpu: str, guest_arguments: list[str], what: str) -> CountedRun:
+    """Run :mod:`.guest` with ``guest_arguments`` under the plugin; return its count and marks.
+
+    Raises:
+        GuestRunError: With the guest's last output lines when it fails.
+    """
     with tempfile.TemporaryDirectory(prefix='arm-count-') as folder:
         out = Path(folder) / 'count.txt'
-        # every path and the working folder are the same in all processes: their lengths change the count
-        arguments = ['-m', 'shufflenet_det.armcount.guest', '--runtime', runtime, '--model', str(model.resolve()),
-                     '--input', str(tensor), '--runs', str(runs), '--warmup', str(warmup), '--threads', str(threads)]
+        arguments = ['-m', 'shufflenet_det.armcount.guest', *guest_arguments]
         command = guest_command(root, cpu, arguments, ['-plugin', f'{plugin},out={out}', '-d', 'plugin'])
         start = time.perf_counter()
         process = subprocess.run(command, text=True, capture_output=True, env=guest_env(), cwd=root)
         seconds = time.perf_counter() - start
         if process.returncode != 0 or not out.is_file():
             tail = '\n'.join((process.stdout + process.stderr).strip().splitlines()[-12:])
-            raise GuestRunError(f'{runtime} on {model} failed under emulation (exit {process.returncode}):\n{tail}')
+            raise GuestRunError(f'{what} failed under emulation (exit {process.returncode}):\n{tail}')
         lines = dict(line.split(maxsplit=1) for line in out.read_text().splitlines() if ' ' in line)
         instructions, marks = int(lines['instructions']), [int(value) for value in lines.get('marks', '').split()]
     printed = [line for line in process.stdout.splitlines() if line.startswith('{')]
