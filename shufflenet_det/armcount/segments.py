@@ -75,6 +75,16 @@ def mult_adds(node: 'onnx.NodeProto', values: dict[str, np.ndarray], weights: di
     return 0
 
 
+def operator_label(node: 'onnx.NodeProto', weights: dict[str, np.ndarray]) -> str:
+    """The node's operator type; convolutions also say their kernel and grouping (dense, grouped, depthwise)."""
+    if node.op_type != 'Conv' or node.input[1] not in weights:
+        return node.op_type
+    out_channels, in_per_group, height, width = weights[node.input[1]].shape
+    group = next((attribute.i for attribute in node.attribute if attribute.name == 'group'), 1)
+    kind = 'depthwise' if group > 1 and in_per_group == 1 else (f'g={group}' if group > 1 else 'dense')
+    return f'Conv {height}x{width} {kind}'
+
+
 def split_model(model_path: Path, tensor: np.ndarray, folder: Path) -> Path:
     """Cut ``model_path`` into segments in ``folder``; return the manifest (``segments.json``).
 
@@ -119,7 +129,7 @@ def split_model(model_path: Path, tensor: np.ndarray, folder: Path) -> Path:
         onnx.save(segment, str(path))
         needed.update(inputs)
         segments.append(Segment(path=str(path.resolve()), inputs=inputs, outputs=outputs,
-                                op_type='+'.join(node.op_type for node in group),
+                                op_type='+'.join(operator_label(node, weights) for node in group),
                                 name=group[0].name, mult_adds=sum(mult_adds(node, values, weights) for node in group)))
     call = helper.make_model(helper.make_graph(
         [helper.make_node('Identity', ['x'], ['y'])], 'session_call',

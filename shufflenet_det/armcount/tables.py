@@ -124,6 +124,30 @@ def ratio_table(counts: dict, x86: dict, input_label: str = '224x224') -> str:
     return markdown_table(headers, rows)
 
 
+def operator_tables(folder: Path) -> list[str]:
+    """Per model of ``per_operator_*.json``: instructions by operator type, with mult-adds and instructions per one."""
+    parts = []
+    for path in sorted(folder.glob('per_operator_*.json')):
+        for model, entry in json.loads(path.read_text()).items():
+            name, where = display_name(model_stem(model))
+            total = entry['total']
+            rows = [[op_type, values['segments'], f'{values["instructions"] / 1e6:.2f}',
+                     f'{100 * values["instructions"] / total:.1f} %',
+                     f'{values["mult_adds"] / 1e6:.1f}' if values['mult_adds'] else None,
+                     f'{values["instructions"] / values["mult_adds"]:.2f}' if values['mult_adds'] else None]
+                    for op_type, values in sorted(entry['by_type'].items(), key=lambda item: -item[1]['instructions'])]
+            calls = len(entry['segments']) * entry['session_call_cost']
+            parts.append(
+                f'**{name} at {where}, {RUNTIME_NAMES[entry["runtime"]]} {entry["runtime_version"]}, {entry["cpu"]}, '
+                f'by operator** (`results/arm/{path.name}`): the {len(entry["segments"])} one-node segments sum to '
+                f'{total / 1e6:.1f} M instructions against {entry["whole_model_instructions"] / 1e6:.1f} M for the '
+                f'whole model; {calls / 1e6:.1f} M of the sum are the segments\' own session calls '
+                f'({entry["session_call_cost"]:,} each) and the rest of the gap is fusion lost between segments.')
+            parts.append(markdown_table(['operator', 'segments', 'M instr.', 'share', 'M mult-adds',
+                                         'instr. per mult-add'], rows))
+    return parts
+
+
 def provenance_lines(provenance: dict, x86: dict) -> str:
     """Where each result file's numbers came from."""
     lines = [f'- `results/arm/{name}`: {entry["cpu"]} under {entry["emulator"]}; host {entry["host_cpu"]}; '
@@ -143,6 +167,7 @@ def arm_tables(folder: Path) -> str:
         model_table(counts, x86),
         "**The paper's Table 8 speed ratios at 224x224 beside ours.**",
         ratio_table(counts, x86),
+        *operator_tables(Path(folder)),
         'Sources:\n\n' + provenance_lines(provenance, x86),
     ])
 
