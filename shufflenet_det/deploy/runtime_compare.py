@@ -2,12 +2,14 @@
 
 Classifier logits must agree within 1e-4 of the largest reference logit; a detector's top-20 detections
 (boxes, scores, labels outputs) must be at least 95 % reproduced. Every runtime is timed in the same process
-with the same thread count, so their latencies compare as ratios on the machine that ran them.
+with the same thread count, their runs interleaved (one run of each in turn), so a change of the machine's load
+touches all of them alike and their latencies compare as ratios on the machine that ran them.
 """
 
 import argparse
 import json
 import sys
+import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -17,7 +19,7 @@ from .backends import open_model, runtime_version
 from .conversion import ConversionError, convert
 from .detections import Detections, MatchTolerance, match_detections
 from .spec import OUTPUT_NAMES
-from .timing import LatencyStats, time_runs
+from .timing import LatencyStats
 
 #: Largest logit difference, relative to the largest reference logit.
 LOGIT_TOLERANCE = 1e-4
@@ -83,7 +85,7 @@ def compare_runtimes(model: Path, tensor: np.ndarray, runtimes: list[str], conve
     output_names = tuple(output.name for output in reference_model.session.get_outputs())
     reference = reference_model.run(tensor)
     is_detector = output_names == OUTPUT_NAMES
-    results = []
+    results, loaded_models = [], {}
     for runtime in ['onnxruntime', *[name for name in runtimes if name != 'onnxruntime']]:
         result = RuntimeResult(runtime, runtime_version(runtime), None)
         results.append(result)
@@ -99,9 +101,25 @@ def compare_runtimes(model: Path, tensor: np.ndarray, runtimes: list[str], conve
             result.parity_ok = True
         else:
             result.parity, result.parity_ok = (detection_parity if is_detector else logit_parity)(reference, outputs)
-        stats: LatencyStats = time_runs(lambda model=loaded: model.run(tensor), warmup, runs)
-        result.median_ms, result.p10_ms, result.p90_ms = stats.median_ms, stats.p10_ms, stats.p90_ms
+        loaded_models[runtime] = loaded
+    samples = interleaved_times(loaded_models, tensor, warmup, runs)
+    for result in results:
+        if result.runtime in samples:
+            stats = LatencyStats.from_samples(samples[result.runtime])
+            result.median_ms, result.p10_ms, result.p90_ms = stats.median_ms, stats.p10_ms, stats.p90_ms
     return results
+
+
+def interleaved_times(models: dict, tensor: np.ndarray, warmup: int, runs: int) -> dict[str, list[float]]:
+    """Milliseconds of ``runs`` runs of each model, one run of each in turn, after ``warmup`` rounds."""
+    samples: dict[str, list[float]] = {name: [] for name in models}
+    for round_index in range(warmup + runs):
+        for name, model in models.items():
+            start = time.perf_counter()
+            model.run(tensor)
+            if round_index >= warmup:
+                samples[name].append((time.perf_counter() - start) * 1e3)
+    return samples
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
