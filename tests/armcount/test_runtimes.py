@@ -1,4 +1,7 @@
-"""MNN and ncnn run a converted tiny classifier with ONNX Runtime's logits (natively, on this machine)."""
+"""MNN and ncnn run a converted tiny classifier with ONNX Runtime's logits (natively, on this machine).
+
+The ncnn conversions are ``slow``: pnnx takes 20 s or more to start on a busy 2-core machine.
+"""
 
 import numpy as np
 import pytest
@@ -14,7 +17,7 @@ def classifier(tmp_path_factory):
     return write_tiny_classifier(tmp_path_factory.mktemp('tiny'))
 
 
-@pytest.mark.parametrize('runtime', ['mnn', 'ncnn'])
+@pytest.mark.parametrize('runtime', ['mnn', pytest.param('ncnn', marks=pytest.mark.slow)])
 def test_converted_classifier_matches_onnxruntime(classifier, runtime, tmp_path):
     pytest.importorskip({'mnn': 'MNN', 'ncnn': 'ncnn'}[runtime])
     if runtime == 'ncnn':
@@ -36,6 +39,7 @@ def test_compare_runtimes_reports_parity_and_latency(classifier, tmp_path):
     assert all(result.parity_ok and result.median_ms > 0 for result in results)
 
 
+@pytest.mark.slow
 def test_a_model_ncnn_cannot_express_names_its_operators(tmp_path):
     pytest.importorskip('ncnn')
     pytest.importorskip('pnnx')
