@@ -125,24 +125,27 @@ def ratio_table(counts: dict, x86: dict, input_label: str = '224x224') -> str:
 
 
 def operator_tables(folder: Path) -> list[str]:
-    """Per model of ``per_operator_*.json``: instructions by operator type, with mult-adds and instructions per one."""
+    """Per model of ``per_operator_*.json``: instructions by operator type (less each segment's session call),
+    with mult-adds and instructions per mult-add."""
     parts = []
     for path in sorted(folder.glob('per_operator_*.json')):
         for model, entry in json.loads(path.read_text()).items():
             name, where = display_name(model_stem(model))
-            total = entry['total']
-            rows = [[op_type, values['segments'], f'{values["instructions"] / 1e6:.2f}',
-                     f'{100 * values["instructions"] / total:.1f} %',
+            call = entry['session_call_cost']
+            net = {op_type: values['instructions'] - values['segments'] * call
+                   for op_type, values in entry['by_type'].items()}
+            total = sum(net.values())
+            rows = [[op_type, values['segments'], f'{net[op_type] / 1e6:.2f}', f'{100 * net[op_type] / total:.1f} %',
                      f'{values["mult_adds"] / 1e6:.1f}' if values['mult_adds'] else None,
-                     f'{values["instructions"] / values["mult_adds"]:.2f}' if values['mult_adds'] else None]
-                    for op_type, values in sorted(entry['by_type'].items(), key=lambda item: -item[1]['instructions'])]
-            calls = len(entry['segments']) * entry['session_call_cost']
+                     f'{net[op_type] / values["mult_adds"]:.2f}' if values['mult_adds'] else None]
+                    for op_type, values in sorted(entry['by_type'].items(), key=lambda item: -net[item[0]])]
             parts.append(
                 f'**{name} at {where}, {RUNTIME_NAMES[entry["runtime"]]} {entry["runtime_version"]}, {entry["cpu"]}, '
-                f'by operator** (`results/arm/{path.name}`): the {len(entry["segments"])} one-node segments sum to '
-                f'{total / 1e6:.1f} M instructions against {entry["whole_model_instructions"] / 1e6:.1f} M for the '
-                f'whole model; {calls / 1e6:.1f} M of the sum are the segments\' own session calls '
-                f'({entry["session_call_cost"]:,} each) and the rest of the gap is fusion lost between segments.')
+                f'by operator** (`results/arm/{path.name}`): the model cut into {len(entry["segments"])} one-node '
+                f'segments, each counted in one process; each segment\'s session call ({call:,} instructions, '
+                f'counted apart) is subtracted. The segments then sum to {total / 1e6:.1f} M instructions against '
+                f'{entry["whole_model_instructions"] / 1e6:.1f} M for the whole model (the difference: fusions and '
+                'buffer reuse lost between segments).')
             parts.append(markdown_table(['operator', 'segments', 'M instr.', 'share', 'M mult-adds',
                                          'instr. per mult-add'], rows))
     return parts
