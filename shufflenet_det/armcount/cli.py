@@ -8,8 +8,9 @@ Examples:
 Each model runs under ``qemu-aarch64`` with a counting plugin: one warm-up inference, then three, with the
 count marked after each; (count after the third - count after the first) / 2 is one inference. ``--repeats 2``
 (the default) counts in two processes and checks that both agree within 1e-5. The numbers are aarch64
-instructions of an emulated CPU model, not times: they ignore memory, cache and pipeline effects. MNN and ncnn count their own converted files (written to
-``--converted``). ONNX Runtime, MNN and ncnn run with one thread (the counter's sum is exact for one thread).
+instructions of an emulated CPU model, not times: they ignore memory, cache and pipeline effects. MNN and ncnn
+count their own converted files (written to ``--converted``). ONNX Runtime, MNN and ncnn run with one thread
+(the counter's sum is exact for one thread).
 """
 
 import argparse
