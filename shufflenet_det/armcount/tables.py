@@ -151,6 +151,41 @@ def operator_tables(folder: Path) -> list[str]:
     return parts
 
 
+def cost_summary(folder: Path) -> str | None:
+    """Where the small network's instructions go compared with the large one's, from the per-operator files.
+
+    Written from the data: each model's instructions per mult-add, and the small network's operators whose
+    share of instructions exceeds their share of mult-adds.
+    """
+    entries = {}
+    for path in sorted(folder.glob('per_operator_*.json')):
+        for model, entry in json.loads(path.read_text()).items():
+            entries[display_name(model_stem(model))[0]] = entry
+    claim = next(claim for claim in CLAIMS if claim.name == 'ShuffleNet 0.5x vs AlexNet')
+    if claim.fast not in entries or claim.slow not in entries:
+        return None
+
+    def per_mult_add(entry: dict) -> float:
+        return entry['whole_model_instructions'] / sum(values['mult_adds'] for values in entry['by_type'].values())
+
+    fast = entries[claim.fast]
+    call = fast['session_call_cost']
+    net = {op_type: values['instructions'] - values['segments'] * call for op_type, values in fast['by_type'].items()}
+    total, macs = sum(net.values()), sum(values['mult_adds'] for values in fast['by_type'].values())
+    heavy = sorted(((op_type, net[op_type] / total, values['mult_adds'] / macs)
+                    for op_type, values in fast['by_type'].items() if values['mult_adds']
+                    and net[op_type] / total > values['mult_adds'] / macs), key=lambda item: -item[1])
+    free = sum(share for op_type, share in ((op, net[op] / total) for op in net)
+               if not fast['by_type'][op_type]['mult_adds'])
+    parts = [f'{op_type}: {100 * share:.0f} % of the instructions for {100 * mult_share:.0f} % of the mult-adds'
+             for op_type, share, mult_share in heavy]
+    slow_rate = per_mult_add(entries[claim.slow])
+    return (f'What costs {claim.fast} its share against {claim.slow} (ONNX Runtime): it executes '
+            f'{per_mult_add(fast):.2f} instructions per mult-add, {claim.slow} {slow_rate:.2f}. '
+            f'Operators with more than their share of instructions: {"; ".join(parts)}; operators without '
+            f'mult-adds (additions, reshapes, transposes, pooling, concatenation) take {100 * free:.0f} %.')
+
+
 def provenance_lines(provenance: dict, x86: dict) -> str:
     """Where each result file's numbers came from."""
     lines = [f'- `results/arm/{name}`: {entry["cpu"]} under {entry["emulator"]}; host {entry["host_cpu"]}; '
@@ -171,6 +206,7 @@ def arm_tables(folder: Path) -> str:
         "**The paper's Table 8 speed ratios at 224x224 beside ours.**",
         ratio_table(counts, x86),
         *operator_tables(Path(folder)),
+        *filter(None, [cost_summary(Path(folder))]),
         'Sources:\n\n' + provenance_lines(provenance, x86),
     ])
 

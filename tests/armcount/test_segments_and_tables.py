@@ -63,6 +63,19 @@ def test_tables_from_result_files(tmp_path):
     assert 'ShuffleNet 0.5x (g=3) | 224x224 | 28.8' in tables.replace('  ', ' ').replace('  ', ' ')
     assert '8.99x' in tables and '12.50x' in tables  # per runtime, and each network on its best runtime
     assert 'at or above' in tables  # 12.5x >= the paper's 12.1x
+    operators = {'exported/shufflenet-0.5x_224x224.onnx': {
+        'runtime': 'onnxruntime', 'runtime_version': '1', 'cpu': 'cortex-a72', 'session_call_cost': 10,
+        'whole_model_instructions': 300, 'segments': [{}, {}],
+        'by_type': {'Conv 3x3 depthwise': {'segments': 1, 'instructions': 210, 'mult_adds': 10},
+                    'Conv 1x1 g=3': {'segments': 1, 'instructions': 110, 'mult_adds': 290}}},
+        'exported/alexnet_224x224.onnx': {
+        'runtime': 'onnxruntime', 'runtime_version': '1', 'cpu': 'cortex-a72', 'session_call_cost': 10,
+        'whole_model_instructions': 1000, 'segments': [{}],
+        'by_type': {'Conv 3x3 dense': {'segments': 1, 'instructions': 1010, 'mult_adds': 2000}}}}
+    (tmp_path / 'per_operator_onnxruntime_cortex-a72.json').write_text(json.dumps(operators))
+    tables = arm_tables(tmp_path)
+    assert '1.00 instructions per mult-add, AlexNet 0.50' in tables
+    assert 'Conv 3x3 depthwise: 67 % of the instructions for 3 % of the mult-adds' in tables
     document = tmp_path / 'arm.md'
     document.write_text(f'intro\n{BEGIN}\nold\n{END}\nend\n')
     write_into(document, tables)
