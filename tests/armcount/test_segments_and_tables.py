@@ -8,8 +8,12 @@ from tiny_classifier import SIZE, write_tiny_classifier
 
 from shufflenet_det.armcount.counts import ModelCount, write_counts
 from shufflenet_det.armcount.segments import operator_breakdown, split_model
-from shufflenet_det.armcount.tables import BEGIN, END, arm_tables, write_into
+from shufflenet_det.armcount.tables import collect_counts, collect_operators
 from shufflenet_det.deploy.backends import open_model
+from shufflenet_det.results.result_file import read_result_file, write_result_file
+from shufflenet_det.results.tables import render
+
+PROVENANCE = {'machine': 'Test CPU', 'command': 'python tools/arm_results.py', 'commit': 'abc', 'date': '2026-01-01'}
 
 
 def test_segments_chain_to_the_whole_model(tmp_path):
@@ -52,17 +56,27 @@ def count(instructions: int, runtime: str) -> ModelCount:
                       provenance={'host_cpu': 'x86', 'commit': 'abc', 'date': 'today', 'emulator': 'qemu 7.2'})
 
 
-def test_tables_from_result_files(tmp_path):
+def test_arm_result_files_and_their_tables(tmp_path):
     write_counts({'exported/shufflenet-0.5x_224x224.onnx': count(28_800_000, 'onnxruntime'),
-                  'exported/alexnet_224x224.onnx': count(259_000_000, 'onnxruntime')},
-                 tmp_path / 'counts_onnxruntime_cortex-a72.json')
+                  'exported/alexnet_224x224.onnx': count(259_000_000, 'onnxruntime')}, tmp_path / 'ort.json')
     write_counts({'converted/shufflenet-0.5x_224x224.ncnn.param': count(20_000_000, 'ncnn'),
-                  'converted/alexnet_224x224.ncnn.param': count(250_000_000, 'ncnn')},
-                 tmp_path / 'counts_ncnn_cortex-a72.json')
-    tables = arm_tables(tmp_path)
-    assert 'ShuffleNet 0.5x (g=3) | 224x224 | 28.8' in tables.replace('  ', ' ').replace('  ', ' ')
-    assert '8.99x' in tables and '12.50x' in tables  # per runtime, and each network on its best runtime
-    assert 'at or above' in tables  # 12.5x >= the paper's 12.1x
+                  'converted/alexnet_224x224.ncnn.param': count(250_000_000, 'ncnn')}, tmp_path / 'ncnn.json')
+    x86 = {'exported/alexnet_224x224.onnx': {'runs': 3, 'warmup': 1, 'provenance': {'machine': {}}, 'results': [
+        {'runtime': 'onnxruntime', 'version': '1', 'median_ms': 100.0, 'parity': None, 'error': None},
+        {'runtime': 'ncnn', 'version': '1', 'median_ms': 80.0, 'parity': 'logits max rel. diff 1e-07',
+         'parity_ok': True, 'error': None},
+        {'runtime': 'mnn', 'version': '1', 'median_ms': None, 'parity': None,
+         'error': 'MNN 1 cannot convert /somewhere/alexnet_224x224.onnx: Foo not supported'}]}}
+    (tmp_path / 'x86.json').write_text(json.dumps(x86))
+    rows, details = collect_counts([tmp_path / 'ort.json', tmp_path / 'ncnn.json'], tmp_path / 'x86.json')
+    write_result_file(tmp_path / 'arm.json', 'arm_counts', rows, PROVENANCE, measurements=details)
+    data = read_result_file(tmp_path / 'arm.json')
+    table = ' '.join(render(data, 'results/arm/arm.json').split())
+    assert '| ShuffleNet 0.5x (g=3) | 224x224 | 28.8 | - | 20.0 | ncnn |' in table
+    assert 'MNN does not run it: MNN 1 cannot convert alexnet_224x224.onnx: Foo not supported' in table
+    assert '| ncnn |' in table  # fastest AlexNet on x86
+    ratios = render(data, 'results/arm/arm.json', 'ratios')
+    assert '8.99x' in ratios and '12.50x' in ratios and 'at or above' in ratios  # 12.5x >= the paper's 12.1x
     operators = {'exported/shufflenet-0.5x_224x224.onnx': {
         'runtime': 'onnxruntime', 'runtime_version': '1', 'cpu': 'cortex-a72', 'session_call_cost': 10,
         'whole_model_instructions': 300, 'segments': [{}, {}],
@@ -72,12 +86,9 @@ def test_tables_from_result_files(tmp_path):
         'runtime': 'onnxruntime', 'runtime_version': '1', 'cpu': 'cortex-a72', 'session_call_cost': 10,
         'whole_model_instructions': 1000, 'segments': [{}],
         'by_type': {'Conv 3x3 dense': {'segments': 1, 'instructions': 1010, 'mult_adds': 2000}}}}
-    (tmp_path / 'per_operator_onnxruntime_cortex-a72.json').write_text(json.dumps(operators))
-    tables = arm_tables(tmp_path)
-    assert '1.00 instructions per mult-add, AlexNet 0.50' in tables
-    assert 'Conv 3x3 depthwise: 67 % of the instructions for 3 % of the mult-adds' in tables
-    document = tmp_path / 'arm.md'
-    document.write_text(f'intro\n{BEGIN}\nold\n{END}\nend\n')
-    write_into(document, tables)
-    text = document.read_text()
-    assert 'old' not in text and text.startswith('intro') and text.endswith('end\n') and '8.99x' in text
+    (tmp_path / 'operators.json').write_text(json.dumps(operators))
+    write_result_file(tmp_path / 'ops.json', 'arm_operators', collect_operators(tmp_path / 'operators.json'),
+                      PROVENANCE)
+    text = render(read_result_file(tmp_path / 'ops.json'), 'results/arm/ops.json')
+    assert '1.00 instructions per mult-add, AlexNet 0.50' in text
+    assert 'Conv 3x3 depthwise: 67 % of the instructions for 3 % of the mult-adds' in text
