@@ -13,6 +13,7 @@ from pathlib import Path
 from ..benchmark.ratios import CLAIMS
 from ..benchmark.zoo import MODELS
 from ..core.markdown import markdown_table
+from .counts import relative_spread
 
 RUNTIMES = ('onnxruntime', 'mnn', 'ncnn')
 RUNTIME_NAMES = {'onnxruntime': 'ONNX Runtime', 'mnn': 'MNN', 'ncnn': 'ncnn'}
@@ -100,6 +101,12 @@ def fewest(row: dict, suffix: str) -> str | None:
     return RUNTIME_NAMES[min(known, key=known.get)] if known else None
 
 
+def repeat_note(runtime: str, repeats: list[int]) -> str:
+    """``ONNX Runtime counted 2 times: identical`` or ``... differing by 7e-07``."""
+    spread = relative_spread(repeats)
+    return f'{runtime} counted {len(repeats)} times: ' + ('identical' if spread == 0 else f'differing by {spread:.0e}')
+
+
 def counts_table(data: dict) -> str:
     """Per model: instructions per runtime, the runtime with the fewest, x86 ms per runtime, the fastest, notes."""
     rows = []
@@ -108,6 +115,8 @@ def counts_table(data: dict) -> str:
                  if row.get(f'{runtime}_parity')]
         notes += [f'{RUNTIME_NAMES[runtime]} does not run it: {row[f"{runtime}_error"]}' for runtime in RUNTIMES
                   if row.get(f'{runtime}_error')]
+        notes += [repeat_note(RUNTIME_NAMES[runtime], row[f'{runtime}_repeats']) for runtime in RUNTIMES
+                  if len(row.get(f'{runtime}_repeats') or []) > 1]
         rows.append([row['model'], row['input']]
                     + [millions(row.get(f'{runtime}_instructions')) for runtime in RUNTIMES]
                     + [fewest(row, '_instructions')]
