@@ -27,8 +27,8 @@ def main() -> int:
     parser.add_argument('--cpu', default='cortex-a72', help='the emulated CPU model of the counts')
     parser.add_argument('--out', type=Path, default=Path('results/arm'), help='folder of the result files')
     args = parser.parse_args()
-    provenance = run_provenance(f'{host_cpu()} (x86_64): aarch64 {args.cpu} emulated by qemu-user; x86 latency '
-                                'on the same host')
+    provenance = run_provenance(f'{host_cpu()} (x86_64): aarch64 {args.cpu} emulated by qemu-user'
+                                + ('; x86 latency on the same host' if args.x86 else ''))
     rows, details = collect_counts(args.counts, args.x86)
     write_result_file(args.out / f'arm_counts_{args.cpu}.json', 'arm_counts', rows, provenance,
                       cpu=args.cpu, label=f'aarch64 instructions per inference (emulated, {args.cpu}); not a time',
