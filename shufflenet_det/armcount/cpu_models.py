@@ -7,7 +7,8 @@ CPU_MODELS = ('cortex-a72', 'cortex-a76')
 DEFAULT_CPU = 'cortex-a72'
 #: Why ``max`` (qemu's default) is refused.
 MAX_REFUSAL = ("qemu's 'max' CPU exposes SVE2 and SME, which no phone or board of the paper's class has; "
-               'ONNX Runtime then takes its SME kernels and counts drop by up to 2.5x. Pin a real core: '
+               'ONNX Runtime then takes its SME kernels and the count describes code no such core runs. '
+               'Pin a real core: '
                + ' or '.join(f'--cpu {name}' for name in CPU_MODELS))
 
 
