@@ -1,13 +1,13 @@
 """The device benchmark on MNN finds ONNX Runtime's detections; on ncnn it names the layers ncnn lacks."""
 
 import json
-import shutil
 
 import pytest
 
 from shufflenet_det.deploy.bench import main
 from shufflenet_det.deploy.compare_runs import main as compare_main
 from shufflenet_det.deploy.conversion import convert
+from shufflenet_det.deploy.spec import DIGEST_KEY, file_digest
 
 
 def test_mnn_runtime_finds_the_onnxruntime_detections(fixture_model, tmp_path):
@@ -27,6 +27,7 @@ def test_ncnn_runtime_names_the_missing_layers(fixture_model, tmp_path, capsys):
     param = tmp_path / 'model.ncnn.param'
     param.write_text('7767517\n2 2\nInput in0 0 1 in0\nNonMaxSuppression nms 1 1 in0 out0\n')
     param.with_suffix('.bin').write_bytes(b'')
-    shutil.copy(fixture_model.with_suffix('.json'), tmp_path / 'model.json')
+    sidecar = json.loads(fixture_model.with_suffix('.json').read_text())
+    (tmp_path / 'model.json').write_text(json.dumps({**sidecar, DIGEST_KEY: file_digest(param)}))
     assert main([str(param), '--runtime', 'ncnn', '--size', '60x80', '--runs', '1']) == 2
     assert 'has no layer for NonMaxSuppression' in capsys.readouterr().err
