@@ -30,7 +30,7 @@ def run_segments(manifest: str, warmup: int) -> int:
 
     First two marks in a row (a mark's own cost) and an empty session call (the cost of a call).
     """
-    from ..deploy.detector import make_session
+    from ..deploy.session import make_session
 
     data = json.loads(open(manifest).read())
     values = np.load(os.path.join(os.path.dirname(manifest), 'values.npz'))

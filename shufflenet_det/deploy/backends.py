@@ -55,7 +55,7 @@ class OnnxRuntimeModel:
     threads: int = 1
 
     def __post_init__(self) -> None:
-        from .detector import make_session
+        from .session import make_session
 
         self.session = make_session(self.path, self.threads)
         self.input_name = self.session.get_inputs()[0].name

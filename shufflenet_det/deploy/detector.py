@@ -10,6 +10,7 @@ from onnxruntime.capi.onnxruntime_pybind11_state import Fail, InvalidGraph, Inva
 
 from .detections import Detections
 from .preprocess import resize_bilinear, to_input_tensor, validate_image, validate_input_tensor
+from .session import make_session
 from .spec import COMPARED_FIELDS, METADATA_KEY, OUTPUT_NAMES, REEXPORT, ModelSpec, SidecarError, load_spec
 
 
@@ -34,29 +35,6 @@ class PreparedImage:
         boxes = detections.boxes / factors
         boxes = np.clip(boxes, 0, np.array([width, height, width, height], dtype=np.float32))
         return Detections(boxes=boxes.astype(np.float32), scores=detections.scores, labels=detections.labels)
-
-
-def make_session(model_path: str | Path | bytes, threads: int,
-                 profile_prefix: str | Path | None = None) -> ort.InferenceSession:
-    """A CPU session with ``threads`` intra-op threads, one inter-op thread and sequential execution.
-
-    Args:
-        model_path: The ONNX model's file, or the serialised model.
-        threads: Intra-op threads (1 is the paper's single-core setting).
-        profile_prefix: When given, ONNX Runtime writes a per-node profile whose file name starts with it.
-    """
-    if threads < 1:
-        raise ValueError(f'threads must be >= 1, got {threads}')
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = threads
-    options.inter_op_num_threads = 1
-    options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-    options.log_severity_level = 3
-    if profile_prefix is not None:
-        options.enable_profiling = True
-        options.profile_file_prefix = str(profile_prefix)
-    model = model_path if isinstance(model_path, bytes) else str(model_path)
-    return ort.InferenceSession(model, options, providers=['CPUExecutionProvider'])
 
 
 def check_model_matches(session: ort.InferenceSession, spec: ModelSpec, origin: str) -> None:
