@@ -15,11 +15,12 @@
 #     and numpy, about 25 MB)
 #   - the project's .venv (host side: the x86 run and the comparison)
 #
-# The aarch64 root is a Debian bookworm minbase (python3 only) plus onnxruntime (the host's version) and numpy
-# wheels for manylinux_2_28_aarch64. It is cached outside the checkout in
-# ${SHUFFLENET_DET_CACHE:-~/.cache/shufflenet-det}/arm64-root (override with ARM_ROOT) and reused.
-# ONNX Runtime crashes at import under qemu-user unless the root holds a proc/cpuinfo that looks like an ARM
-# CPU, so the root gets one (a Cortex-A72, as on a Raspberry Pi 4; see write_fake_cpu_files).
+# The aarch64 root is the one tools/arm_count.py counts instructions in (built by shufflenet_det.armcount.root):
+# a Debian bookworm minbase (python3 only) plus aarch64 wheels of onnxruntime (the host's version), numpy, MNN
+# and ncnn. It is cached outside the checkout in ${SHUFFLENET_DET_CACHE:-~/.cache/shufflenet-det}/arm64-root
+# (override with ARM_ROOT) and reused. ONNX Runtime crashes at import under qemu-user unless the root holds a
+# proc/cpuinfo that looks like an ARM CPU, so the root gets one and the CPU topology files of a 4-core
+# Cortex-A72 (as on a Raspberry Pi 4).
 #
 # Emulated timings are NOT ARM timings (qemu-user is about two orders of magnitude slower than real
 # hardware): they are printed only to show the run finished, and labelled as emulated.
@@ -38,7 +39,6 @@ RUNS=${RUNS:-2}
 OUT=${OUT:-work_dirs/arm_emulation}
 GUEST_DIR=/opt/shufflenet-det          # inside the root
 GUEST_SITE=/opt/shufflenet-det/site    # aarch64 wheels, on the guest's PYTHONPATH
-READY_STAMP="$ARM_ROOT/.shufflenet-det-ready"
 
 step() { printf '\n==> %s\n' "$*"; }
 die() { printf 'error: %s\n' "$*" >&2; exit 2; }
@@ -56,56 +56,14 @@ check_host() {
   [ -x "$PYTHON" ] || die "host python $PYTHON not found: run make install (or set PYTHON)"
 }
 
-# The CPU files ONNX Runtime's cpuinfo library reads at import, as the Linux kernel writes them on a 4-core
-# Cortex-A72 (Raspberry Pi 4): with the host's x86 /proc/cpuinfo it crashes under qemu-user, and without
-# /sys/devices/system/cpu/{possible,present} it warns that it cannot detect the CPU. /proc and /sys are never
-# mounted in the root, so these plain files are what the guest sees.
-write_fake_cpu_files() {
-  mkdir -p "$ARM_ROOT/proc" "$ARM_ROOT/sys/devices/system/cpu"
-  fake_cpuinfo > "$ARM_ROOT/proc/cpuinfo"
-  echo 0-3 > "$ARM_ROOT/sys/devices/system/cpu/possible"
-  echo 0-3 > "$ARM_ROOT/sys/devices/system/cpu/present"
-}
-
-fake_cpuinfo() {
-  for cpu in 0 1 2 3; do
-    printf 'processor\t: %s\nBogoMIPS\t: 108.00\nFeatures\t: fp asimd evtstrm crc32 cpuid\n' "$cpu"
-    printf 'CPU implementer\t: 0x41\nCPU architecture: 8\nCPU variant\t: 0x0\nCPU part\t: 0xd08\nCPU revision\t: 3\n\n'
-  done
-}
-
-guest_python_version() {
-  local target
-  target=$(readlink "$ARM_ROOT/usr/bin/python3")  # python3.11
-  echo "${target#python}"
-}
-
-setup_root() {
-  if [ -e "$READY_STAMP" ]; then
-    step "reusing the aarch64 root $ARM_ROOT"
-    return
-  fi
-  step "debootstrap $SUITE arm64 (minbase + python3) into $ARM_ROOT (first run only, a few minutes)"
-  rm -rf "$ARM_ROOT"
-  mkdir -p "$ARM_ROOT"
-  debootstrap --foreign --arch=arm64 --variant=minbase --include=python3 "$SUITE" "$ARM_ROOT" "$MIRROR"
-  step "debootstrap second stage under qemu-user (slow: every tool runs emulated)"
-  chroot "$ARM_ROOT" /debootstrap/debootstrap --second-stage
-  mkdir -p "$ARM_ROOT$GUEST_SITE"
-
-  local python_version ort_version
-  python_version=$(guest_python_version)
-  ort_version=$("$PYTHON" -c 'import onnxruntime; print(onnxruntime.__version__)')
-  step "aarch64 wheels for Python $python_version: onnxruntime $ort_version (the host's version) + numpy"
-  "$PYTHON" -m pip install --quiet --disable-pip-version-check --no-compile --target "$ARM_ROOT$GUEST_SITE" \
-    --platform manylinux_2_28_aarch64 --python-version "$python_version" --implementation cp \
-    --only-binary=:all: "onnxruntime==$ort_version" numpy
-  touch "$READY_STAMP"
-}
-
+# Build (or reuse) the shared root and write its fake CPU files; copy the project's torch-free packages in.
 prepare_root() {
-  setup_root
-  write_fake_cpu_files
+  step "aarch64 root $ARM_ROOT (built on the first run: Debian mirror and PyPI)"
+  ARM_ROOT="$ARM_ROOT" "$PYTHON" -c '
+from shufflenet_det.armcount.root import build_root, copy_guest_packages, root_dir
+build_root(root_dir())
+copy_guest_packages(root_dir())
+'
 }
 
 setup_root_only() {
@@ -150,14 +108,11 @@ np.save(sys.argv[2], read_image(sys.argv[1]))
     image="$OUT/image.npy"
   fi
 
-  step "copying the deploy package, the model and the image into the root"
-  local guest_work="$GUEST_DIR/work" name
+  step "copying the model and the image into the root"
+  local guest_work="$GUEST_DIR/work/emulation" name
   name=$(basename "${model%.onnx}")
-  rm -rf "$ARM_ROOT$GUEST_DIR/shufflenet_det" "$ARM_ROOT$guest_work"
-  mkdir -p "$ARM_ROOT$GUEST_DIR/shufflenet_det" "$ARM_ROOT$guest_work"
-  cp shufflenet_det/__init__.py "$ARM_ROOT$GUEST_DIR/shufflenet_det/"
-  cp -r shufflenet_det/deploy "$ARM_ROOT$GUEST_DIR/shufflenet_det/"
-  find "$ARM_ROOT$GUEST_DIR/shufflenet_det" -name __pycache__ -prune -exec rm -rf {} +
+  rm -rf "$ARM_ROOT$guest_work"
+  mkdir -p "$ARM_ROOT$guest_work"
   cp "$model" "$ARM_ROOT$guest_work/$name.onnx"
   cp "${model%.onnx}.json" "$ARM_ROOT$guest_work/$name.json"
   cp "$image" "$ARM_ROOT$guest_work/image.npy"

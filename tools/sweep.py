@@ -10,6 +10,7 @@ Examples:
     python tools/sweep.py                               # the full grid, 1 thread
     python tools/sweep.py --models shufflenet-1x alexnet --sizes 224x224 --runs 30 --threads 4
     python tools/sweep.py --breakdown frcnn-shufflenet-1x --breakdown-input 300
+    python tools/sweep.py --runtimes onnx mnn ncnn --arm-count         # + aarch64 instructions (emulated)
 """
 
 import argparse
@@ -46,8 +47,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help='classifier inputs (default: 224x224 480x640 720x1280, the paper\'s Table 8)')
     parser.add_argument('--scales', nargs='+', type=int, choices=SCALES,
                         help='detector input scales, the shorter image side (default: 300 600)')
-    parser.add_argument('--runtimes', nargs='+', choices=['torch', 'onnx'], default=['torch', 'onnx'],
-                        help='PyTorch eager and/or the exported model in ONNX Runtime (default: both)')
+    parser.add_argument('--runtimes', nargs='+', choices=['torch', 'onnx', 'mnn', 'ncnn'], default=['torch', 'onnx'],
+                        help='PyTorch eager and/or the exported model in ONNX Runtime, MNN, ncnn (default: torch '
+                             'onnx; mnn and ncnn need the [arm] extra)')
+    parser.add_argument('--arm-count', action='store_true',
+                        help='also count aarch64 instructions per inference of every exported row under emulation '
+                             '(tools/arm_count.py; slow: minutes per row; counts kept in OUT/arm_counts.json and '
+                             'reused when the sweep is run again)')
+    parser.add_argument('--arm-cpu', default='cortex-a72', help='emulated CPU of --arm-count (default cortex-a72)')
     parser.add_argument('--threads', type=int, default=1, help='threads per runtime (default 1, the paper\'s)')
     parser.add_argument('--runs', type=int, help=f'timed runs per row (default {FULL_RUNS}; --quick {QUICK_RUNS})')
     parser.add_argument('--warmup', type=int,
@@ -65,6 +72,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.threads < 1:
         parser.error('--threads must be at least 1')
+    if args.arm_count:
+        from shufflenet_det.armcount.cpu_models import CpuModelError, check_cpu_model
+
+        try:
+            check_cpu_model(args.arm_cpu)
+        except CpuModelError as error:
+            parser.error(str(error))
     runs_default, warmup_default = (QUICK_RUNS, QUICK_WARMUP) if args.quick else (FULL_RUNS, FULL_WARMUP)
     args.runs = runs_default if args.runs is None else args.runs
     args.warmup = warmup_default if args.warmup is None else args.warmup
@@ -98,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
         from shufflenet_det.benchmark.zoo import find_models, plan
 
         sweep_and_report(plan(find_models(args.models), args.sizes, args.scales), args.runtimes, args.threads,
-                         args.warmup, args.runs, args.out, args.tolerance)
+                         args.warmup, args.runs, args.out, args.tolerance, args.arm_cpu if args.arm_count else None)
     return 0
 
 

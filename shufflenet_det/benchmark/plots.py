@@ -11,7 +11,8 @@ from ..core import paper_numbers  # noqa: E402
 from ..deploy.machine import Machine  # noqa: E402
 from .rows import ModelKind, Row, Runtime  # noqa: E402
 
-RUNTIME_STYLES = {Runtime.TORCH: dict(marker='o', linestyle='-'), Runtime.ONNX: dict(marker='s', linestyle='--')}
+RUNTIME_STYLES = {Runtime.TORCH: dict(marker='o', linestyle='-'), Runtime.ONNX: dict(marker='s', linestyle='--'),
+                  Runtime.MNN: dict(marker='^', linestyle=':'), Runtime.NCNN: dict(marker='v', linestyle='-.')}
 
 
 def measured(rows: list[Row]) -> list[Row]:

@@ -60,6 +60,8 @@ class RatioResult:
         measured: Our latency ratio.
         theoretical: Our mult-adds ratio.
         verdict: ``holds``, ``does not hold`` or ``no paper figure``.
+        arm_measured: Our ratio of aarch64 instructions per inference (emulated), None where not counted.
+        arm_verdict: The verdict of ``arm_measured``, None where not counted.
     """
 
     claim: RatioClaim
@@ -70,6 +72,8 @@ class RatioResult:
     measured: float
     theoretical: float
     verdict: str
+    arm_measured: float | None = None
+    arm_verdict: str | None = None
 
 
 def verdict(measured: float, paper: float | None, tolerance: float) -> str:
@@ -95,9 +99,12 @@ def compare_ratios(rows: list[Row], tolerance: float = DEFAULT_TOLERANCE) -> lis
                 continue
             ratio = slow.median_ms / fast.median_ms
             paper = claim.paper_measured(place) if fast.kind == ModelKind.CLASSIFIER else None
+            arm = (slow.arm_instructions / fast.arm_instructions
+                   if slow.arm_instructions and fast.arm_instructions else None)
             results.append(RatioResult(
                 claim=claim, input_label=place, runtime=runtime, paper_measured=paper,
                 paper_theoretical=claim.paper_theoretical(), measured=ratio,
                 theoretical=slow.gflops / fast.gflops if fast.gflops else float('nan'),
-                verdict=verdict(ratio, paper, tolerance)))
+                verdict=verdict(ratio, paper, tolerance), arm_measured=arm,
+                arm_verdict=None if arm is None else verdict(arm, paper, tolerance)))
     return results

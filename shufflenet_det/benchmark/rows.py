@@ -15,10 +15,12 @@ class ModelKind(str, Enum):
 
 
 class Runtime(str, Enum):
-    """Where a model runs: PyTorch eager, or its ONNX export in ONNX Runtime."""
+    """Where a model runs: PyTorch eager, or its ONNX export in ONNX Runtime, MNN or ncnn."""
 
     TORCH = 'torch'
     ONNX = 'onnx'
+    MNN = 'mnn'
+    NCNN = 'ncnn'
 
     def __str__(self) -> str:
         return self.value
@@ -26,7 +28,13 @@ class Runtime(str, Enum):
     @property
     def display_name(self) -> str:
         """The name tables and plots show."""
-        return {Runtime.TORCH: 'PyTorch eager', Runtime.ONNX: 'ONNX Runtime'}[self]
+        return {Runtime.TORCH: 'PyTorch eager', Runtime.ONNX: 'ONNX Runtime', Runtime.MNN: 'MNN',
+                Runtime.NCNN: 'ncnn'}[self]
+
+    @property
+    def backend(self) -> str | None:
+        """The name :mod:`shufflenet_det.deploy.backends` knows this runtime by (None for PyTorch)."""
+        return {Runtime.ONNX: 'onnxruntime', Runtime.MNN: 'mnn', Runtime.NCNN: 'ncnn'}.get(self)
 
 
 @dataclass
@@ -51,6 +59,8 @@ class Row:
         rois: RoIs the box head ran on in this runtime (detectors).
         detections: Detections this runtime returned (detectors).
         note: Remarks: proposal shortfalls, peer settings, or why the row failed.
+        arm_instructions: aarch64 instructions of one inference of the exported model in this runtime, counted
+            under emulation (``--arm-count``; not a time); None when not counted.
     """
 
     model: str
@@ -70,6 +80,7 @@ class Row:
     rois: int | None
     detections: int | None
     note: str
+    arm_instructions: int | None = None
 
     @classmethod
     def field_names(cls) -> list[str]:

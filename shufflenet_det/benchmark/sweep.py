@@ -7,13 +7,17 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import torch
 from mmengine.logging import MMLogger
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from ..deploy.backends import open_model, runtime_version
+from ..deploy.conversion import convert
 from ..deploy.detector import make_session
 from ..deploy.machine import Machine, describe_machine
+from ..deploy.runtime_compare import detection_parity, logit_parity
 from ..deploy.timing import LatencyStats, time_runs
 from .breakdown.onnx_profile import profile_session, roi_count
 from .builders import build_case
@@ -23,8 +27,11 @@ from .plots import plot_latency_vs_mult_adds, plot_latency_vs_resolution
 from .report import sweep_markdown, write_csv, write_machine
 from .rows import ModelKind, Row, Runtime
 
+if TYPE_CHECKING:
+    from ..armcount.counter import ArmCounter
+
 #: Packages whose versions decide the speed of a sweep.
-SWEEP_PACKAGES = ('torch', 'torchvision', 'onnx', 'mmcv', 'mmdet')
+SWEEP_PACKAGES = ('torch', 'torchvision', 'onnx', 'mmcv', 'mmdet', 'MNN', 'ncnn', 'pnnx')
 
 
 def sweep_machine(threads: int) -> Machine:
@@ -76,8 +83,25 @@ def measure_torch(case: Case, threads: int, warmup: int, runs: int, advance: Cal
                     case_notes(case, case.rois, case.detections))
 
 
-def measure_onnx(case: Case, threads: int, warmup: int, runs: int, onnx_dir: Path, advance: Callable) -> Row:
-    """Export ``case`` to ONNX and time it in ONNX Runtime (detectors: also count its RoIs and detections)."""
+def count_arm(row: Row, arm: 'ArmCounter | None', model: Path, runtime: Runtime, case: Case) -> Row:
+    """``row`` with the aarch64 instruction count of ``model`` in ``runtime`` (when ``arm`` is given)."""
+    if arm is None:
+        return row
+    tensor = next(iter(case.onnx_feed.values()))
+    try:
+        row.arm_instructions = arm.count(model, runtime.backend, tensor, f'sweep input {case.input_label}'
+                                         ).instructions_per_inference
+    except Exception as error:  # a failed count must not end a long sweep; the row says what happened
+        row.note = '; '.join(filter(None, [row.note, f'not counted on aarch64: {type(error).__name__}: {error}']))
+    return row
+
+
+def measure_onnx(case: Case, threads: int, warmup: int, runs: int, onnx_dir: Path, advance: Callable,
+                 arm: 'ArmCounter | None' = None) -> Row:
+    """Export ``case`` to ONNX and time it in ONNX Runtime (detectors: also count its RoIs and detections).
+
+    With ``arm``, the exported model's aarch64 instructions per inference are counted too.
+    """
     with quiet_build():
         path = case.export_onnx(onnx_dir)
     session = make_session(path, threads)
@@ -94,8 +118,27 @@ def measure_onnx(case: Case, threads: int, warmup: int, runs: int, onnx_dir: Pat
         rois = roi_count(nodes_per_run[0])
         if case.rois is not None and rois != case.rois:
             notes.append(f'{rois} RoIs here vs {case.rois} in PyTorch')
-    return make_row(case, Runtime.ONNX, threads, latency, rois, detections,
-                    case_notes(case, rois, detections) + notes)
+    row = make_row(case, Runtime.ONNX, threads, latency, rois, detections, case_notes(case, rois, detections) + notes)
+    return count_arm(row, arm, path, Runtime.ONNX, case)
+
+
+def measure_converted(case: Case, runtime: Runtime, threads: int, warmup: int, runs: int, onnx_dir: Path,
+                      advance: Callable, arm: 'ArmCounter | None' = None) -> Row:
+    """Convert ``case``'s ONNX export for MNN or ncnn, check parity with ONNX Runtime, time it (and count it)."""
+    with quiet_build():
+        path = case.export_onnx(onnx_dir)
+    tensor = next(iter(case.onnx_feed.values()))
+    converted = convert(path, runtime.backend, onnx_dir / 'converted', tuple(tensor.shape))
+    model = open_model(runtime.backend, converted, threads)
+    reference = open_model('onnxruntime', path, threads).run(tensor)
+    outputs = model.run(tensor)
+    parity, parity_ok = (detection_parity if case.kind == ModelKind.DETECTOR else logit_parity)(reference, outputs)
+    latency = time_runs(lambda: model.run(tensor), warmup, runs, advance)
+    detections = len(outputs[0]) if case.kind == ModelKind.DETECTOR else None
+    notes = [f'{runtime.display_name} {runtime_version(runtime.backend)}: parity with ONNX Runtime '
+             f'{"ok" if parity_ok else "FAILS"} ({parity})']
+    row = make_row(case, runtime, threads, latency, None, detections, case_notes(case, None, detections) + notes)
+    return count_arm(row, arm, converted, runtime, case)
 
 
 def failed_rows(setting: Setting, runtimes: list[Runtime], threads: int, error: Exception) -> list[Row]:
@@ -127,19 +170,20 @@ def parse_runtimes(runtimes: list[str]) -> list[Runtime]:
 
 
 def run_sweep(settings: list[Setting], runtimes: list[str], threads: int, warmup: int, runs: int, out_dir: Path,
-              progress: Progress | None = None) -> list[Row]:
+              progress: Progress | None = None, arm: 'ArmCounter | None' = None) -> list[Row]:
     """Build every setting, time it in every runtime, and return the rows.
 
     A setting or runtime that fails gives rows with no latency and the error in ``note``; the sweep goes on.
 
     Args:
         settings: Models x inputs, from :func:`~.zoo.plan`.
-        runtimes: ``torch`` and/or ``onnx``.
+        runtimes: ``torch``, ``onnx``, ``mnn``, ``ncnn`` (the last two run the ONNX export converted).
         threads: Threads for every runtime (1 is the paper's single-core setting).
         warmup: Untimed runs before timing.
         runs: Timed runs per row.
         out_dir: The sweep's output folder (ONNX models go to ``onnx/`` in it).
         progress: A progress display to report to; none is shown when omitted.
+        arm: Counts every exported row's aarch64 instructions per inference (under emulation; resumable).
     """
     runtimes = parse_runtimes(runtimes)
     torch.set_num_threads(threads)
@@ -166,8 +210,10 @@ def run_sweep(settings: list[Setting], runtimes: list[str], threads: int, warmup
             try:
                 if runtime == Runtime.TORCH:
                     rows.append(measure_torch(case, threads, warmup, runs, advance))
+                elif runtime == Runtime.ONNX:
+                    rows.append(measure_onnx(case, threads, warmup, runs, onnx_dir, advance, arm))
                 else:
-                    rows.append(measure_onnx(case, threads, warmup, runs, onnx_dir, advance))
+                    rows.append(measure_converted(case, runtime, threads, warmup, runs, onnx_dir, advance, arm))
             except Exception as error:  # as above: record the failure in the row
                 rows.append(make_row(case, runtime, threads, None, None, None,
                                      [f'not measured: {type(error).__name__}: {error}']))
@@ -178,8 +224,11 @@ def run_sweep(settings: list[Setting], runtimes: list[str], threads: int, warmup
 
 
 def sweep_and_report(settings: list[Setting], runtimes: list[str], threads: int, warmup: int, runs: int,
-                     out_dir: Path, tolerance: float) -> list[Path]:
+                     out_dir: Path, tolerance: float, arm_cpu: str | None = None) -> list[Path]:
     """Time every setting with a progress display; write CSV, Markdown, machine JSON and plots into ``out_dir``.
+
+    With ``arm_cpu``, every exported row also gets its aarch64 instruction count on that emulated CPU model,
+    stored in ``out_dir/arm_counts.json`` as soon as it is known; a rerun reuses the counts found there.
 
     Returns:
         The written files; the Markdown report is also printed.
@@ -189,9 +238,14 @@ def sweep_and_report(settings: list[Setting], runtimes: list[str], threads: int,
     gemm = measure_gemm_rate(threads)
     print(gemm.describe(), flush=True)
     out_dir.mkdir(parents=True, exist_ok=True)
+    arm = None
+    if arm_cpu:
+        from ..armcount.counter import ArmCounter
+
+        arm = ArmCounter(arm_cpu, out_dir / 'arm_counts.json', progress=lambda line: None)
     with new_progress() as progress:
-        rows = run_sweep(settings, runtimes, threads, warmup, runs, out_dir, progress)
-    markdown = sweep_markdown(rows, runtimes, machine, warmup, runs, tolerance, gemm)
+        rows = run_sweep(settings, runtimes, threads, warmup, runs, out_dir, progress, arm)
+    markdown = sweep_markdown(rows, runtimes, machine, warmup, runs, tolerance, gemm, arm and arm.cpu)
     outputs = [out_dir / name for name in ('sweep.csv', 'sweep.md', 'machine.json', 'latency_vs_resolution.png',
                                            'latency_vs_mult_adds.png')]
     write_csv(rows, machine, outputs[0])

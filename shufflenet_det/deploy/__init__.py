@@ -11,5 +11,7 @@ resizing), :mod:`.runner` (the detector), :mod:`.detections` (detections and mat
 :mod:`.images` (reading and writing images, one decoder for the device and the training side),
 :mod:`.annotations` (the COCO annotation rules shared with training and ``tools/test.py``), :mod:`.draw`,
 :mod:`.machine`, :mod:`.timing`, :mod:`.arguments` (command-line types), :mod:`.bench` (the command line
-benchmark) and :mod:`.compare` (comparing two benchmark results).
+benchmark) and :mod:`.compare` (comparing two benchmark results). MNN and ncnn beside ONNX Runtime:
+:mod:`.session` (the ONNX Runtime session), :mod:`.backends` (one inference interface over the three runtimes),
+:mod:`.conversion` (ONNX to MNN and ncnn) and :mod:`.runtime_compare` (parity and x86 latency of the three).
 """

@@ -18,8 +18,10 @@ from pathlib import Path
 
 import numpy as np
 
+from ..core.errors import ShufflenetDetError
 from ..core.output_paths import check_writable_file, write_error_message
 from .arguments import non_negative_int, parse_size, positive_int
+from .backends import DISTRIBUTIONS, RUNTIMES, runtime_version
 from .detections import Detections
 from .detector import Detector, PreparedImage
 from .draw import draw_detections
@@ -44,7 +46,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument('--runs', type=positive_int, default=50, help='timed runs (default 50)')
     parser.add_argument('--warmup', type=non_negative_int, default=5, help='untimed warm-up runs (default 5)')
     parser.add_argument('--threads', type=positive_int, default=1,
-                        help='ONNX Runtime intra-op threads (default 1; one inter-op thread always)')
+                        help='intra-op threads (default 1; ONNX Runtime: one inter-op thread always)')
+    parser.add_argument('--runtime', choices=list(RUNTIMES), default='onnxruntime',
+                        help='onnxruntime (default; MODEL.onnx), mnn (MODEL.mnn from tools/compare_runtimes.py or '
+                             "tools/arm_count.py, extra [mnn]) or ncnn (MODEL.ncnn.param, extra [ncnn])")
     parser.add_argument('--draw', metavar='OUT.png', help='write the image with its detections drawn')
     parser.add_argument('--draw-min-score', type=float, default=DRAW_MIN_SCORE,
                         help=f'draw detections scoring at least this (default {DRAW_MIN_SCORE})')
@@ -77,7 +82,8 @@ def bench_result(detector: Detector, prepared: PreparedImage, detections: Detect
         'input': {'image': image_name, 'original_size': list(prepared.original_size),
                   'input_size': list(prepared.input_size)},
         'detections': detections.to_list(spec.classes),
-        'timing': {'what': 'onnxruntime session.run on the prepared input tensor', 'load_s': load_s,
+        'runtime': {'name': detector.runtime, 'version': runtime_version(detector.runtime)},
+        'timing': {'what': f'{detector.runtime} inference on the prepared input tensor', 'load_s': load_s,
                    **stats.to_dict()},
         'machine': machine.to_dict(),
     }
@@ -93,7 +99,8 @@ def format_report(result: dict, top: int) -> str:
         f'{model["num_proposals"]} proposals per image, {len(model["classes"])} classes',
         f'machine     {machine["label"]}; {machine["usable_cpus"]} of {machine["logical_cpus"]} CPUs usable'
         + (f', governor {machine["governor"]}' if machine['governor'] else '')
-        + f'; onnxruntime {machine["versions"]["onnxruntime"]}',
+        + (f'; {result["runtime"]["name"]} {result["runtime"]["version"]}' if 'runtime' in result
+           else f'; onnxruntime {machine["versions"]["onnxruntime"]}'),
         f'input       {source["image"] or "noise image"} {height}x{width} -> model input {input_height}x{input_width}',
         f'latency     median {timing["median_ms"]:.2f} ms, p90 {timing["p90_ms"]:.2f} ms, min {timing["min_ms"]:.2f} ms'
         f' ({timing["runs"]} timed runs after {timing["warmup"]} warm-up; {machine["threads"]} intra-op, '
@@ -120,7 +127,7 @@ def run_bench(args: argparse.Namespace) -> dict:
     if args.json:
         check_writable_file(args.json, '--json')
     start = time.perf_counter()
-    detector = Detector(args.model, threads=args.threads, sidecar=args.sidecar)
+    detector = Detector(args.model, threads=args.threads, sidecar=args.sidecar, runtime=args.runtime)
     load_s = time.perf_counter() - start
     image = read_image(args.image) if args.image else noise_image(*(args.size or DEFAULT_SIZE))
     prepared = detector.prepare(image)
@@ -128,7 +135,7 @@ def run_bench(args: argparse.Namespace) -> dict:
           f'{args.threads} thread(s)', file=sys.stderr)
     stats = time_runs(lambda: detector.run_tensor(prepared.tensor), args.warmup, args.runs, print_progress(args.warmup))
     detections = prepared.to_original(detector.run_tensor(prepared.tensor))
-    machine = describe_machine(args.threads, emulated=args.emulated)
+    machine = describe_machine(args.threads, emulated=args.emulated, packages=(DISTRIBUTIONS[args.runtime],))
     result = bench_result(detector, prepared, detections, stats, args.image, load_s, machine)
     print(format_report(result, args.top))
     if args.json:
@@ -147,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     try:
         run_bench(args)
-    except (FileNotFoundError, ValueError, ModuleNotFoundError) as error:
+    except (FileNotFoundError, ValueError, ModuleNotFoundError, ShufflenetDetError) as error:
         print(f'error: {error}', file=sys.stderr)
         return 2
     except OSError as error:  # a full or read-only disk while writing --json or --draw

@@ -10,6 +10,7 @@ from onnxruntime.capi.onnxruntime_pybind11_state import Fail, InvalidGraph, Inva
 
 from .detections import Detections
 from .preprocess import resize_bilinear, to_input_tensor, validate_image, validate_input_tensor
+from .session import make_session
 from .spec import COMPARED_FIELDS, METADATA_KEY, OUTPUT_NAMES, REEXPORT, ModelSpec, SidecarError, load_spec
 
 
@@ -34,29 +35,6 @@ class PreparedImage:
         boxes = detections.boxes / factors
         boxes = np.clip(boxes, 0, np.array([width, height, width, height], dtype=np.float32))
         return Detections(boxes=boxes.astype(np.float32), scores=detections.scores, labels=detections.labels)
-
-
-def make_session(model_path: str | Path | bytes, threads: int,
-                 profile_prefix: str | Path | None = None) -> ort.InferenceSession:
-    """A CPU session with ``threads`` intra-op threads, one inter-op thread and sequential execution.
-
-    Args:
-        model_path: The ONNX model's file, or the serialised model.
-        threads: Intra-op threads (1 is the paper's single-core setting).
-        profile_prefix: When given, ONNX Runtime writes a per-node profile whose file name starts with it.
-    """
-    if threads < 1:
-        raise ValueError(f'threads must be >= 1, got {threads}')
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = threads
-    options.inter_op_num_threads = 1
-    options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-    options.log_severity_level = 3
-    if profile_prefix is not None:
-        options.enable_profiling = True
-        options.profile_file_prefix = str(profile_prefix)
-    model = model_path if isinstance(model_path, bytes) else str(model_path)
-    return ort.InferenceSession(model, options, providers=['CPUExecutionProvider'])
 
 
 def check_model_matches(session: ort.InferenceSession, spec: ModelSpec, origin: str) -> None:
@@ -113,9 +91,10 @@ class Detector:
     """An exported detector: loads ``<name>.onnx`` and its ``<name>.json`` sidecar, runs images.
 
     Args:
-        model_path: The ONNX model.
-        threads: ONNX Runtime intra-op threads (one inter-op thread, sequential execution).
+        model_path: The ONNX model (``runtime`` mnn: its ``.mnn`` conversion, see :mod:`.conversion`).
+        threads: Intra-op threads (ONNX Runtime: one inter-op thread, sequential execution).
         sidecar: The sidecar file, when it is not ``model_path`` with a ``.json`` suffix.
+        runtime: ``onnxruntime`` (default), ``mnn`` or ``ncnn`` (:mod:`.backends`).
 
     Raises:
         FileNotFoundError: If the model does not exist.
@@ -124,11 +103,21 @@ class Detector:
             digest, or a field differing from the copy inside the graph).
     """
 
-    def __init__(self, model_path: str | Path, threads: int = 1, sidecar: str | Path | None = None) -> None:
+    def __init__(self, model_path: str | Path, threads: int = 1, sidecar: str | Path | None = None,
+                 runtime: str = 'onnxruntime') -> None:
         self.model_path = Path(model_path)
         if not self.model_path.is_file():
             raise FileNotFoundError(f'model {self.model_path} not found (export one with tools/export.py)')
+        if sidecar is None and self.model_path.name.endswith('.ncnn.param'):
+            sidecar = self.model_path.with_name(self.model_path.name.removesuffix('.ncnn.param') + '.json')
         self.threads = threads
+        self.runtime = runtime
+        if runtime != 'onnxruntime':
+            from .backends import open_model
+
+            self.spec = load_spec(self.model_path, sidecar)
+            self.session, self.model = None, open_model(runtime, self.model_path, threads)
+            return
         try:
             self.session = make_session(self.model_path, threads)
         except (InvalidProtobuf, InvalidGraph, Fail) as error:
@@ -158,7 +147,10 @@ class Detector:
             SidecarError: If the graph returns a label that is not an index of the sidecar's classes.
         """
         validate_input_tensor(tensor)
-        boxes, scores, labels = self.session.run(list(OUTPUT_NAMES), {self.spec.input_name: tensor})
+        if self.session is None:
+            boxes, scores, labels = self.model.run(tensor)
+        else:
+            boxes, scores, labels = self.session.run(list(OUTPUT_NAMES), {self.spec.input_name: tensor})
         if labels.size and not 0 <= int(labels.min()) <= int(labels.max()) < len(self.spec.classes):
             raise SidecarError(f'model {self.model_path} returned label {int(labels.max())} but its sidecar lists '
                                f'{len(self.spec.classes)} classes: the sidecar belongs to another model; {REEXPORT}')

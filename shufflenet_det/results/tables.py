@@ -7,6 +7,7 @@ naming the file and its provenance under every table, so a published number alwa
 from collections.abc import Callable
 from pathlib import Path
 
+from ..armcount.tables import counts_table, operators_table, ratios_table
 from ..core.errors import ResultFileError
 from ..core.markdown import markdown_table
 from .convergence import gain_label
@@ -227,6 +228,9 @@ RENDERERS: dict[tuple[str, str], Callable[[dict], str]] = {
     ('own_data', DEFAULT_VIEW): own_data_table,
     ('onnx_ab', DEFAULT_VIEW): onnx_ab_table,
     ('key_values', DEFAULT_VIEW): key_values_table,
+    ('arm_counts', DEFAULT_VIEW): counts_table,
+    ('arm_counts', 'ratios'): ratios_table,
+    ('arm_operators', DEFAULT_VIEW): operators_table,
 }
 
 

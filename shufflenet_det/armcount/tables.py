@@ -1,0 +1,208 @@
+"""The ARM result files (counts beside x86 latency; the per-operator breakdown) and their Markdown tables.
+
+:func:`collect_counts` and :func:`collect_operators` turn the raw outputs of tools/arm_count.py and
+tools/compare_runtimes.py into result files (:mod:`shufflenet_det.results.result_file`) of kinds ``arm_counts``
+and ``arm_operators``; :func:`counts_table`, :func:`ratios_table` and :func:`operators_table` render them
+(registered in :mod:`shufflenet_det.results.tables`).
+"""
+
+import json
+import re
+from pathlib import Path
+
+from ..benchmark.ratios import CLAIMS
+from ..benchmark.zoo import MODELS
+from ..core.markdown import markdown_table
+from .counts import relative_spread
+
+RUNTIMES = ('onnxruntime', 'mnn', 'ncnn')
+RUNTIME_NAMES = {'onnxruntime': 'ONNX Runtime', 'mnn': 'MNN', 'ncnn': 'ncnn'}
+SUFFIXES = ('.ncnn.param', '.mnn', '.onnx')
+
+
+def model_stem(path: str) -> str:
+    """``shufflenet-1x_224x224`` for any of the model's files (ONNX, MNN or ncnn)."""
+    name = Path(path).name
+    for suffix in SUFFIXES:
+        name = name.removesuffix(suffix)
+    return name
+
+
+def display_name(stem: str) -> tuple[str, str]:
+    """(model name, input) of an exported file stem: ``shufflenet-1x_224x224`` or ``frcnn_lh_mobilenet_v1_300``."""
+    base, _, where = stem.rpartition('_')
+    for model in MODELS:
+        if model.key == base or (model.config and Path(model.config).name == base):
+            return model.name, (f'scale {where}' if model.config else where)
+    return base, where
+
+
+def collect_counts(count_files: list[Path], x86_file: Path | None) -> tuple[list[dict], dict]:
+    """Rows of an ``arm_counts`` result file (one per model) and the details of their measurements.
+
+    Each row holds, per runtime, the instructions per inference (``<runtime>_instructions``), the x86 median
+    (``<runtime>_x86_ms``), the parity with ONNX Runtime and why a runtime did not run.
+    """
+    rows: dict[str, dict] = {}
+    details = {'counts': {}, 'x86': {}}
+
+    def row_of(stem: str) -> dict:
+        name, where = display_name(stem)
+        return rows.setdefault(stem, {'model': name, 'input': where, 'stem': stem})
+
+    for path in count_files:
+        for model, entry in json.loads(Path(path).read_text()).items():
+            row = row_of(model_stem(model))
+            runtime = entry['runtime']
+            row[f'{runtime}_instructions'] = entry['instructions_per_inference']
+            row[f'{runtime}_version'] = entry['runtime_version']
+            row[f'{runtime}_repeats'] = entry['per_inference_repeats']
+            details['counts'][f'{model_stem(model)} {runtime}'] = {
+                key: entry[key] for key in ('cpu', 'input_shape', 'input_source', 'threads', 'warmup', 'repeatable',
+                                            'label', 'provenance')}
+    for model, entry in (json.loads(x86_file.read_text()).items() if x86_file and x86_file.is_file() else []):
+        row = row_of(model_stem(model))
+        for result in entry['results']:
+            runtime = result['runtime']
+            row[f'{runtime}_x86_ms'] = result['median_ms']
+            row[f'{runtime}_version'] = result['version']
+            if result['parity']:
+                row[f'{runtime}_parity'] = result['parity'] + ('' if result['parity_ok'] else ' (FAILS)')
+            if result['error']:  # the model's file name instead of its path on the measuring machine
+                row[f'{runtime}_error'] = re.sub(r'\S*/(\S+\.onnx)', r'\1', result['error'].splitlines()[0])
+        details['x86'][model_stem(model)] = entry['provenance'] | {'runs': entry['runs'], 'warmup': entry['warmup']}
+    return list(rows.values()), details
+
+
+def collect_operators(path: Path) -> list[dict]:
+    """Rows of an ``arm_operators`` result file: per model and operator, instructions less the session calls."""
+    rows = []
+    for model, entry in json.loads(Path(path).read_text()).items():
+        name, where = display_name(model_stem(model))
+        call = entry['session_call_cost']
+        for operator, values in entry['by_type'].items():
+            rows.append({'model': name, 'input': where, 'runtime': entry['runtime'],
+                         'runtime_version': entry['runtime_version'], 'cpu': entry['cpu'], 'operator': operator,
+                         'segments': values['segments'],
+                         'instructions': values['instructions'] - values['segments'] * call,
+                         'mult_adds': values['mult_adds'], 'session_call_cost': call,
+                         'whole_model_instructions': entry['whole_model_instructions']})
+    return rows
+
+
+def millions(value: int | None) -> str | None:
+    """A count in millions."""
+    return None if value is None else f'{value / 1e6:.1f}'
+
+
+def fewest(row: dict, suffix: str) -> str | None:
+    """The runtime with the smallest ``<runtime><suffix>`` value of ``row``."""
+    known = {runtime: row.get(f'{runtime}{suffix}') for runtime in RUNTIMES if row.get(f'{runtime}{suffix}')}
+    return RUNTIME_NAMES[min(known, key=known.get)] if known else None
+
+
+def repeat_note(runtime: str, repeats: list[int]) -> str:
+    """``ONNX Runtime counted 2 times: identical`` or ``... differing by 7e-07``."""
+    spread = relative_spread(repeats)
+    return f'{runtime} counted {len(repeats)} times: ' + ('identical' if spread == 0 else f'differing by {spread:.0e}')
+
+
+def counts_table(data: dict) -> str:
+    """Per model: instructions per runtime, the runtime with the fewest, x86 ms per runtime, the fastest, notes."""
+    rows = []
+    for row in data['rows']:
+        notes = [f'{RUNTIME_NAMES[runtime]}: {row[f"{runtime}_parity"]}' for runtime in RUNTIMES
+                 if row.get(f'{runtime}_parity')]
+        notes += [f'{RUNTIME_NAMES[runtime]} does not run it: {row[f"{runtime}_error"]}' for runtime in RUNTIMES
+                  if row.get(f'{runtime}_error')]
+        notes += [repeat_note(RUNTIME_NAMES[runtime], row[f'{runtime}_repeats']) for runtime in RUNTIMES
+                  if len(row.get(f'{runtime}_repeats') or []) > 1]
+        rows.append([row['model'], row['input']]
+                    + [millions(row.get(f'{runtime}_instructions')) for runtime in RUNTIMES]
+                    + [fewest(row, '_instructions')]
+                    + [None if row.get(f'{runtime}_x86_ms') is None else f'{row[f"{runtime}_x86_ms"]:.1f}'
+                       for runtime in RUNTIMES]
+                    + [fewest(row, '_x86_ms'), '; '.join(notes) or None])
+    return markdown_table(
+        ['model', 'input', *(f'{RUNTIME_NAMES[runtime]} M instr.' for runtime in RUNTIMES), 'fewest instructions',
+         *(f'{RUNTIME_NAMES[runtime]} x86 ms' for runtime in RUNTIMES), 'fastest on x86',
+         'parity with ONNX Runtime; notes'], rows)
+
+
+def ratio_cells(fast: dict, slow: dict, suffix: str) -> tuple[list[str | None], float | None]:
+    """Per-runtime ratios slow/fast of ``<runtime><suffix>``, and the ratio of each model on its best runtime."""
+    per_runtime = [f'{slow[f"{runtime}{suffix}"] / fast[f"{runtime}{suffix}"]:.2f}x'
+                   if fast.get(f'{runtime}{suffix}') and slow.get(f'{runtime}{suffix}') else None
+                   for runtime in RUNTIMES]
+    fast_values = [fast[f'{runtime}{suffix}'] for runtime in RUNTIMES if fast.get(f'{runtime}{suffix}')]
+    slow_values = [slow[f'{runtime}{suffix}'] for runtime in RUNTIMES if slow.get(f'{runtime}{suffix}')]
+    best = min(slow_values) / min(fast_values) if fast_values and slow_values else None
+    return per_runtime, best
+
+
+def ratios_table(data: dict) -> str:
+    """The paper's Table 8 ratios at 224x224 beside ours: instructions per runtime and on each model's best one,
+    and x86 time."""
+    by_name = {row['model']: row for row in data['rows'] if row['input'] == '224x224'}
+    rows = []
+    for claim in CLAIMS:
+        fast, slow, paper = by_name.get(claim.fast), by_name.get(claim.slow), claim.paper_measured('224x224')
+        if not fast or not slow or paper is None:
+            continue
+        instructions, best = ratio_cells(fast, slow, '_instructions')
+        times, best_time = ratio_cells(fast, slow, '_x86_ms')
+        rows.append([claim.name, f'{paper:.2f}x', *instructions, None if best is None else f'{best:.2f}x',
+                     None if best is None else ('at or above' if best >= paper else 'below'), times[0],
+                     None if best_time is None else f'{best_time:.2f}x'])
+    return markdown_table(
+        ['ratio (slower / faster)', 'paper (Snapdragon 820 time)',
+         *(f'{RUNTIME_NAMES[runtime]} instr.' for runtime in RUNTIMES), 'instr., each on its best runtime',
+         'vs paper', 'x86 time, ONNX Runtime', 'x86 time, each on its fastest runtime'], rows)
+
+
+def operators_table(data: dict) -> str:
+    """Per model: instructions by operator (session calls subtracted), share, mult-adds, instructions per one;
+    then what costs ShuffleNet 0.5x its share against AlexNet, written from the same rows."""
+    parts, models = [], list(dict.fromkeys((row['model'], row['input']) for row in data['rows']))
+    for model, where in models:
+        rows = sorted((row for row in data['rows'] if (row['model'], row['input']) == (model, where)),
+                      key=lambda row: -row['instructions'])
+        total = sum(row['instructions'] for row in rows)
+        first = rows[0]
+        parts.append(f'**{model} at {where}, {RUNTIME_NAMES[first["runtime"]]} {first["runtime_version"]}, '
+                     f'{first["cpu"]}**: {len(rows)} operator kinds; the one-node segments sum to '
+                     f'{total / 1e6:.1f} M instructions (each segment\'s session call of '
+                     f'{first["session_call_cost"]:,} subtracted) against {first["whole_model_instructions"] / 1e6:.1f}'
+                     ' M for the whole model (the difference: fusions lost between segments).')
+        parts.append(markdown_table(
+            ['operator', 'segments', 'M instr.', 'share', 'M mult-adds', 'instr. per mult-add'],
+            [[row['operator'], row['segments'], f'{row["instructions"] / 1e6:.2f}',
+              f'{100 * row["instructions"] / total:.1f} %',
+              f'{row["mult_adds"] / 1e6:.1f}' if row['mult_adds'] else None,
+              f'{row["instructions"] / row["mult_adds"]:.2f}' if row['mult_adds'] else None] for row in rows]))
+    summary = cost_summary(data['rows'])
+    return '\n\n'.join(parts + ([summary] if summary else []))
+
+
+def cost_summary(rows: list[dict]) -> str | None:
+    """What costs ShuffleNet 0.5x its share against AlexNet: instructions per mult-add of both, and the small
+    network's operators whose share of instructions exceeds their share of mult-adds."""
+    claim = next(claim for claim in CLAIMS if claim.name == 'ShuffleNet 0.5x vs AlexNet')
+    fast = [row for row in rows if row['model'] == claim.fast]
+    slow = [row for row in rows if row['model'] == claim.slow]
+    if not fast or not slow:
+        return None
+
+    def per_mult_add(model_rows: list[dict]) -> float:
+        return model_rows[0]['whole_model_instructions'] / sum(row['mult_adds'] for row in model_rows)
+
+    total, macs = sum(row['instructions'] for row in fast), sum(row['mult_adds'] for row in fast)
+    heavy = sorted((row for row in fast if row['mult_adds'] and row['instructions'] / total > row['mult_adds'] / macs),
+                   key=lambda row: -row['instructions'])
+    free = sum(row['instructions'] for row in fast if not row['mult_adds']) / total
+    parts = [f'{row["operator"]}: {100 * row["instructions"] / total:.0f} % of the instructions for '
+             f'{100 * row["mult_adds"] / macs:.0f} % of the mult-adds' for row in heavy]
+    return (f'What costs {claim.fast} its share against {claim.slow} ({RUNTIME_NAMES[fast[0]["runtime"]]}): it '
+            f'executes {per_mult_add(fast):.2f} instructions per mult-add, {claim.slow} {per_mult_add(slow):.2f}. '
+            f'Operators with more than their share of instructions: {"; ".join(parts)}; operators without '
+            f'mult-adds (additions, reshapes, transposes, pooling, concatenation) take {100 * free:.0f} %.')

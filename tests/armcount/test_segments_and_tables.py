@@ -1,0 +1,94 @@
+"""Cutting a model into one-node segments, the per-operator arithmetic, and the ARM tables from result files."""
+
+import json
+
+import numpy as np
+import pytest
+from tiny_classifier import SIZE, write_tiny_classifier
+
+from shufflenet_det.armcount.counts import ModelCount, write_counts
+from shufflenet_det.armcount.segments import operator_breakdown, split_model
+from shufflenet_det.armcount.tables import collect_counts, collect_operators
+from shufflenet_det.deploy.backends import open_model
+from shufflenet_det.results.result_file import read_result_file, write_result_file
+from shufflenet_det.results.tables import render
+
+PROVENANCE = {'machine': 'Test CPU', 'command': 'python tools/arm_results.py', 'commit': 'abc', 'date': '2026-01-01'}
+
+
+def test_segments_chain_to_the_whole_model(tmp_path):
+    model = write_tiny_classifier(tmp_path)
+    tensor = np.random.default_rng(2).standard_normal((1, 3, SIZE, SIZE)).astype(np.float32)
+    manifest = split_model(model, tensor, tmp_path / 'segments')
+    data = json.loads(manifest.read_text())
+    labels = [segment['op_type'] for segment in data['segments']]
+    assert 'Conv 3x3 dense+Relu' in labels and 'Conv 1x1 g=3+Relu' in labels and 'Conv 3x3 depthwise' in labels
+    assert sum(segment['mult_adds'] for segment in data['segments']) == 6 * 16 * 16 * 27 + 6 * 16 * 16 * 2 + \
+        6 * 16 * 16 * 9 + 4 * 6
+    values = dict(np.load(manifest.parent / 'values.npz'))
+    known = {name: values[key] for name, key in data['values'].items()}
+    for segment in data['segments']:  # run the chain: each segment's output feeds the next ones
+        session = open_model('onnxruntime', segment['path']).session
+        outputs = session.run(None, {name: known[name] for name in segment['inputs']})
+        known.update(zip(segment['outputs'], outputs, strict=True))
+    whole = open_model('onnxruntime', model).run(tensor)[0]
+    np.testing.assert_allclose(known['logits'], whole, rtol=1e-5, atol=1e-6)
+
+
+def test_operator_breakdown_subtracts_the_mark_and_groups_by_operator(tmp_path):
+    manifest = tmp_path / 'segments.json'
+    manifest.write_text(json.dumps({'segments': [
+        {'name': 'a', 'op_type': 'Conv 1x1 g=3', 'mult_adds': 100},
+        {'name': 'b', 'op_type': 'Transpose', 'mult_adds': 0},
+        {'name': 'c', 'op_type': 'Conv 1x1 g=3', 'mult_adds': 50}]}))
+    breakdown = operator_breakdown(manifest, [1000, 1010, 1060, 1270, 1300, 1410])
+    assert breakdown['mark_cost'] == 10 and breakdown['session_call_cost'] == 40
+    assert [row['instructions'] for row in breakdown['segments']] == [200, 20, 100]
+    assert breakdown['by_type']['Conv 1x1 g=3'] == {'segments': 2, 'instructions': 300, 'mult_adds': 150}
+    with pytest.raises(ValueError, match='expected 6'):
+        operator_breakdown(manifest, [1, 2, 3])
+
+
+def count(instructions: int, runtime: str) -> ModelCount:
+    return ModelCount(instructions_per_inference=instructions, cpu='cortex-a72', runtime=runtime, runtime_version='1',
+                      input_shape=[1, 3, 224, 224], input_source='tensor', threads=1, warmup=1,
+                      per_inference_repeats=[instructions], process_counts=[], repeatable=True,
+                      provenance={'host_cpu': 'x86', 'commit': 'abc', 'date': 'today', 'emulator': 'qemu 7.2'})
+
+
+def test_arm_result_files_and_their_tables(tmp_path):
+    write_counts({'exported/shufflenet-0.5x_224x224.onnx': count(28_800_000, 'onnxruntime'),
+                  'exported/alexnet_224x224.onnx': count(259_000_000, 'onnxruntime')}, tmp_path / 'ort.json')
+    write_counts({'converted/shufflenet-0.5x_224x224.ncnn.param': count(20_000_000, 'ncnn'),
+                  'converted/alexnet_224x224.ncnn.param': count(250_000_000, 'ncnn')}, tmp_path / 'ncnn.json')
+    x86 = {'exported/alexnet_224x224.onnx': {'runs': 3, 'warmup': 1, 'provenance': {'machine': {}}, 'results': [
+        {'runtime': 'onnxruntime', 'version': '1', 'median_ms': 100.0, 'parity': None, 'error': None},
+        {'runtime': 'ncnn', 'version': '1', 'median_ms': 80.0, 'parity': 'logits max rel. diff 1e-07',
+         'parity_ok': True, 'error': None},
+        {'runtime': 'mnn', 'version': '1', 'median_ms': None, 'parity': None,
+         'error': 'MNN 1 cannot convert /somewhere/alexnet_224x224.onnx: Foo not supported'}]}}
+    (tmp_path / 'x86.json').write_text(json.dumps(x86))
+    rows, details = collect_counts([tmp_path / 'ort.json', tmp_path / 'ncnn.json'], tmp_path / 'x86.json')
+    write_result_file(tmp_path / 'arm.json', 'arm_counts', rows, PROVENANCE, measurements=details)
+    data = read_result_file(tmp_path / 'arm.json')
+    table = ' '.join(render(data, 'results/arm/arm.json').split())
+    assert '| ShuffleNet 0.5x (g=3) | 224x224 | 28.8 | - | 20.0 | ncnn |' in table
+    assert 'MNN does not run it: MNN 1 cannot convert alexnet_224x224.onnx: Foo not supported' in table
+    assert '| ncnn |' in table  # fastest AlexNet on x86
+    ratios = render(data, 'results/arm/arm.json', 'ratios')
+    assert '8.99x' in ratios and '12.50x' in ratios and 'at or above' in ratios  # 12.5x >= the paper's 12.1x
+    operators = {'exported/shufflenet-0.5x_224x224.onnx': {
+        'runtime': 'onnxruntime', 'runtime_version': '1', 'cpu': 'cortex-a72', 'session_call_cost': 10,
+        'whole_model_instructions': 300, 'segments': [{}, {}],
+        'by_type': {'Conv 3x3 depthwise': {'segments': 1, 'instructions': 210, 'mult_adds': 10},
+                    'Conv 1x1 g=3': {'segments': 1, 'instructions': 110, 'mult_adds': 290}}},
+        'exported/alexnet_224x224.onnx': {
+        'runtime': 'onnxruntime', 'runtime_version': '1', 'cpu': 'cortex-a72', 'session_call_cost': 10,
+        'whole_model_instructions': 1000, 'segments': [{}],
+        'by_type': {'Conv 3x3 dense': {'segments': 1, 'instructions': 1010, 'mult_adds': 2000}}}}
+    (tmp_path / 'operators.json').write_text(json.dumps(operators))
+    write_result_file(tmp_path / 'ops.json', 'arm_operators', collect_operators(tmp_path / 'operators.json'),
+                      PROVENANCE)
+    text = render(read_result_file(tmp_path / 'ops.json'), 'results/arm/ops.json')
+    assert '1.00 instructions per mult-add, AlexNet 0.50' in text
+    assert 'Conv 3x3 depthwise: 67 % of the instructions for 3 % of the mult-adds' in text
