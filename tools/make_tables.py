@@ -1,9 +1,10 @@
-"""Regenerate every published table from the result files under results/.
+"""Regenerate every published table and figure from the result files under results/.
 
 Each table in README.md and docs/*.md sits between ``<!-- table: results/<file>.json [view=...] -->`` and
-``<!-- end table -->``; this rewrites what is between them from the file. With ``--check`` it changes nothing and
-exits with status 1 when a committed table differs from what its file makes. Result files the documents do not
-name are listed, so none is forgotten.
+``<!-- end table -->``; this rewrites what is between them from the file. Each figure is an image line ending in
+``<!-- figure: results/<file>.json -->``; this draws the PNG from the file. With ``--check`` it changes nothing
+and exits with status 1 when a committed table differs from what its file makes or a figure is missing. Result
+files the documents do not name are listed, so none is forgotten.
     python tools/make_tables.py            # rewrite the tables
     python tools/make_tables.py --check    # fail on a stale table
 """
@@ -13,7 +14,12 @@ import sys
 from pathlib import Path
 
 from shufflenet_det.core.errors import ShufflenetDetError
-from shufflenet_det.results.doc_tables import result_files_in_use, stale_documents, update_documents
+from shufflenet_det.results.doc_tables import (
+    missing_figures,
+    result_files_in_use,
+    stale_documents,
+    update_documents,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -26,11 +32,14 @@ def main() -> int:
     try:
         if args.check:
             stale = stale_documents(ROOT)
+            missing = missing_figures(ROOT)
             for path in stale:
                 print(f'stale: {path.relative_to(ROOT)} (run python tools/make_tables.py)')
-            return 1 if stale else 0
+            for path in missing:
+                print(f'missing figure: {path.relative_to(ROOT)} (run python tools/make_tables.py)')
+            return 1 if stale or missing else 0
         for path in update_documents(ROOT):
-            print(f'rewrote the tables of {path.relative_to(ROOT)}')
+            print(f'rewrote {path.relative_to(ROOT)}')
         unused = sorted(set((ROOT / 'results').rglob('*.json')) - result_files_in_use(ROOT))
         for path in unused:
             print(f'note: no document shows {path.relative_to(ROOT)}')

@@ -2,8 +2,9 @@
 
 Classification networks (ShuffleNet 0.5x/1x/2x g=3, MobileNet v1 1.0, AlexNet) run at the paper's Table 8
 inputs, detectors (the project's Faster R-CNNs and torchvision's MobileNetV3 ones) at scales 300 and 600 on
-4:3 images, each in PyTorch eager and in ONNX Runtime, all in one process. Writes ``sweep.csv``,
-``sweep.md`` (with the paper's numbers and ratios beside ours), ``machine.json`` and two PNG plots.
+4:3 images, each in PyTorch eager and in ONNX Runtime, all in one process. Writes ``results.json`` (a result
+file: copy it under results/ and run tools/make_tables.py to publish it), ``sweep.csv``, ``sweep.md`` (with the
+paper's numbers and ratios beside ours), ``machine.json`` and two PNG plots.
 
 Examples:
     python tools/sweep.py --quick                       # a small subset, under 2 minutes on 2 cores
@@ -28,6 +29,8 @@ QUICK_SIZES = [(224, 224)]
 QUICK_SCALES = [300]
 QUICK_RUNS, QUICK_WARMUP = 3, 1
 FULL_RUNS, FULL_WARMUP = 10, 2
+#: Default ratio denominators of the result file, first one swept wins: the mobile detector peer, the paper's.
+DEFAULT_REFERENCES = ('tv-frcnn-mnv3-320-fpn', 'mobilenet-1.0')
 #: Smallest classifier input side (the networks downsample by 32).
 MIN_SIDE = 32
 
@@ -64,6 +67,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument('--tolerance', type=float, default=0.25,
                         help='a paper ratio holds when ours is within this fraction of it (default 0.25)')
     parser.add_argument('--out', type=Path, default=Path('work_dirs/sweep'), help='output folder')
+    parser.add_argument('--reference', choices=keys, metavar='MODEL',
+                        help="the model the result file's ratios are taken to, per runtime and input (default: "
+                             f"{' or '.join(DEFAULT_REFERENCES)}, the first of them swept, else the first model)")
     parser.add_argument('--breakdown', choices=keys, metavar='MODEL',
                         help='instead of the sweep, split one model\'s time by operation and by part')
     parser.add_argument('--breakdown-input', default=None,
@@ -91,6 +97,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args.models = args.models or (QUICK_MODELS if args.quick else keys)
     args.sizes = args.sizes or (QUICK_SIZES if args.quick else list(TABLE8_SIZES))
     args.scales = args.scales or (QUICK_SCALES if args.quick else list(SCALES))
+    args.reference = args.reference or next((key for key in DEFAULT_REFERENCES if key in args.models),
+                                            args.models[0])
+    if args.reference not in args.models:
+        parser.error(f'--reference {args.reference} is not among the swept --models; add it to them')
     if args.breakdown:
         from shufflenet_det.benchmark.breakdown.run import breakdown_setting
 
@@ -112,7 +122,8 @@ def main(argv: list[str] | None = None) -> int:
         from shufflenet_det.benchmark.zoo import find_models, plan
 
         sweep_and_report(plan(find_models(args.models), args.sizes, args.scales), args.runtimes, args.threads,
-                         args.warmup, args.runs, args.out, args.tolerance, args.arm_cpu if args.arm_count else None)
+                         args.warmup, args.runs, args.out, args.tolerance, args.arm_cpu if args.arm_count else None,
+                         args.reference)
     return 0
 
 

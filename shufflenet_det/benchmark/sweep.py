@@ -19,6 +19,7 @@ from ..deploy.detector import make_session
 from ..deploy.machine import Machine, describe_machine
 from ..deploy.runtime_compare import detection_parity, logit_parity
 from ..deploy.timing import LatencyStats, time_runs
+from ..results.result_file import run_provenance, write_result_file
 from .breakdown.onnx_profile import profile_session, roi_count
 from .builders import build_case
 from .case import Case, Setting
@@ -224,16 +225,21 @@ def run_sweep(settings: list[Setting], runtimes: list[str], threads: int, warmup
 
 
 def sweep_and_report(settings: list[Setting], runtimes: list[str], threads: int, warmup: int, runs: int,
-                     out_dir: Path, tolerance: float, arm_cpu: str | None = None) -> list[Path]:
-    """Time every setting with a progress display; write CSV, Markdown, machine JSON and plots into ``out_dir``.
+                     out_dir: Path, tolerance: float, arm_cpu: str | None = None,
+                     reference: str | None = None) -> list[Path]:
+    """Time every setting with a progress display; write the result file, CSV, Markdown, machine JSON and plots.
 
-    With ``arm_cpu``, every exported row also gets its aarch64 instruction count on that emulated CPU model,
-    stored in ``out_dir/arm_counts.json`` as soon as it is known; a rerun reuses the counts found there.
+    ``results.json`` in ``out_dir`` is a result file of kind ``sweep`` (copy it under results/ and run
+    tools/make_tables.py to publish it); its ratios are taken to the ``reference`` model's row with the same
+    runtime and input. With ``arm_cpu``, every exported row also gets its aarch64 instruction count on that
+    emulated CPU model, stored in ``out_dir/arm_counts.json`` as soon as it is known; a rerun reuses the counts
+    found there.
 
     Returns:
         The written files; the Markdown report is also printed.
     """
     machine = sweep_machine(threads)
+    provenance = run_provenance(machine.label)  # the code and time the sweep started with
     print(machine.markdown(), flush=True)
     gemm = measure_gemm_rate(threads)
     print(gemm.describe(), flush=True)
@@ -247,12 +253,14 @@ def sweep_and_report(settings: list[Setting], runtimes: list[str], threads: int,
         rows = run_sweep(settings, runtimes, threads, warmup, runs, out_dir, progress, arm)
     markdown = sweep_markdown(rows, runtimes, machine, warmup, runs, tolerance, gemm, arm and arm.cpu)
     outputs = [out_dir / name for name in ('sweep.csv', 'sweep.md', 'machine.json', 'latency_vs_resolution.png',
-                                           'latency_vs_mult_adds.png')]
+                                           'latency_vs_mult_adds.png', 'results.json')]
     write_csv(rows, machine, outputs[0])
     outputs[1].write_text(markdown)
     write_machine(machine, outputs[2], gemm)
     plot_latency_vs_resolution(rows, machine, outputs[3])
     plot_latency_vs_mult_adds(rows, machine, outputs[4])
+    write_result_file(outputs[5], 'sweep', [row.as_dict() for row in rows], provenance,
+                      reference_key=reference or rows[0].key, gemm_rate=gemm.describe())
     print(markdown)
     print('written: ' + ', '.join(str(path) for path in outputs))
     return outputs

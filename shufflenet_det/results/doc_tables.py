@@ -1,10 +1,15 @@
-"""Keep the tables in README.md and docs/*.md equal to what their result files make.
+"""Keep the tables and figures in README.md and docs/*.md equal to what their result files make.
 
 A generated table sits between two marker comments that name its result file and, optionally, a view::
 
     <!-- table: results/grid/shapes_36ep.json view=compact -->
     ...generated, do not edit...
     <!-- end table -->
+
+A generated figure is an image line ending in a marker that names its result file; the PNG (a path relative to
+the document) is drawn from that file::
+
+    ![accuracy vs latency](images/shapes_36ep.png) <!-- figure: results/grid/shapes_36ep.json -->
 
 :func:`update_document` rewrites everything between the markers; :func:`stale_documents` lists the documents
 whose committed tables differ from what their files make (the check ``tools/make_tables.py --check`` and the
@@ -15,6 +20,7 @@ import re
 from pathlib import Path
 
 from ..core.errors import ResultFileError
+from .figures import draw_figure
 from .result_file import read_result_file
 from .tables import DEFAULT_VIEW, render
 
@@ -23,6 +29,8 @@ OPENING = '<!-- table: '
 MARKER = re.compile(r'^<!-- table: (?P<file>\S+)(?: view=(?P<view>\S+))? -->\n(?P<body>.*?)^<!-- end table -->$',
                     re.DOTALL | re.MULTILINE)
 OPENINGS = re.compile(f'^{OPENING}', re.MULTILINE)
+#: A figure line: a Markdown image of a PNG followed by the marker naming the result file it is drawn from.
+FIGURE = re.compile(r'^!\[[^\]]*\]\((?P<image>[^)\s]+\.png)\) <!-- figure: (?P<file>\S+) -->$', re.MULTILINE)
 
 
 def documents(root: Path) -> list[Path]:
@@ -54,8 +62,23 @@ def stale_documents(root: Path) -> list[Path]:
             and update_document(path.read_text(), root, str(path.relative_to(root))) != path.read_text()]
 
 
+def figures(root: Path) -> list[tuple[Path, Path]]:
+    """Every marked figure under ``root``: (its result file, the PNG it is drawn to)."""
+    return [(root / match['file'], path.parent / match['image']) for path in documents(root) if path.is_file()
+            for match in FIGURE.finditer(path.read_text())]
+
+
+def missing_figures(root: Path) -> list[Path]:
+    """The marked figures under ``root`` whose PNG has not been drawn."""
+    return [image for _, image in figures(root) if not image.is_file()]
+
+
 def update_documents(root: Path) -> list[Path]:
-    """Regenerate every marked table under ``root``; return the documents that changed."""
+    """Regenerate every marked table and draw every marked figure under ``root``.
+
+    Returns:
+        The documents whose tables changed and the figures drawn.
+    """
     changed = []
     for path in documents(root):
         if not path.is_file():
@@ -65,10 +88,13 @@ def update_documents(root: Path) -> list[Path]:
         if updated != text:
             path.write_text(updated)
             changed.append(path)
+    for result_file, image in figures(root):
+        draw_figure(read_result_file(result_file), str(result_file.relative_to(root)), image)
+        changed.append(image)
     return changed
 
 
 def result_files_in_use(root: Path) -> set[Path]:
     """The result files some document's marker names."""
     return {root / match['file'] for path in documents(root) if path.is_file()
-            for match in MARKER.finditer(path.read_text())}
+            for match in MARKER.finditer(path.read_text())} | {result_file for result_file, _ in figures(root)}

@@ -90,13 +90,29 @@ def latency_label(row: dict) -> str:
     return f'{row["median_ms"]:.1f} ({row["p10_ms"]:.1f}-{row["p90_ms"]:.1f})'
 
 
+def sweep_reference(data: dict, row: dict) -> float | None:
+    """Median of the ``reference_key`` model's row with the same runtime and input as ``row``; None if absent."""
+    for candidate in data['rows']:
+        if (candidate.get('key') == data['reference_key'] and candidate['runtime'] == row['runtime']
+                and candidate['input'] == row['input']):
+            return candidate['median_ms']
+    return None
+
+
 def sweep_table(data: dict) -> str:
-    """Sweep rows (:class:`shufflenet_det.benchmark.rows.Row` fields) with each median's ratio to the reference."""
-    reference = reference_value(data, 'median_ms')
-    return markdown_table(
-        ['model', 'runtime', 'input', 'RoIs', 'GMAC', 'ms, median (p10-p90)', f'vs {data["reference_key"]}'],
-        [[row['model'], row['runtime'], row['input'], row['rois'], row['gflops'], latency_label(row),
-          ratio_label(row['median_ms'], reference)] for row in data['rows']])
+    """Sweep rows (:class:`shufflenet_det.benchmark.rows.Row` fields) with each median's ratio to the reference
+    model's row of the same runtime and input, and the aarch64 count where the sweep counted one."""
+    reference_value(data, 'median_ms')  # refuses a file whose reference_key names no row
+    counted = any(row.get('arm_instructions') for row in data['rows'])
+    header = ['model', 'runtime', 'input', 'RoIs', 'GMAC', 'ms, median (p10-p90)', f'vs {data["reference_key"]}']
+    rows = [[row['model'], row['runtime'], row['input'], row['rois'], row['gflops'],
+             None if row['median_ms'] is None else latency_label(row),
+             ratio_label(row['median_ms'], sweep_reference(data, row))] for row in data['rows']]
+    if counted:
+        header.append('M aarch64 instructions (emulated; not a time)')
+        for cells, row in zip(rows, data['rows'], strict=True):
+            cells.append(None if row.get('arm_instructions') is None else round(row['arm_instructions'] / 1e6, 1))
+    return markdown_table(header, rows)
 
 
 def cpu_time_table(data: dict) -> str:

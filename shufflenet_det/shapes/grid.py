@@ -33,6 +33,7 @@ from ..deploy.timing import LatencyStats, time_runs
 from ..engine.atomic_files import write_text
 from ..export import export_detector
 from ..results.convergence import CONVERGED_GAIN_PERCENT
+from ..results.figures import plot_accuracy_vs_latency
 from ..results.result_file import run_provenance, write_result_file
 from ..results.shapes_rows import GridRow, row_from_dict
 from ..results.tables import grid_table
@@ -239,33 +240,6 @@ def write_outputs(rows: list[GridRow], out_dir: Path, provenance: dict, **extra:
             f'{CONVERGED_GAIN_PERCENT:.0f} % or more since then is not converged.')
     (out_dir / 'compare.md').write_text(f'{table}\n\n{note}\n')
     plot_accuracy_vs_latency(rows, machine, out_dir / 'accuracy_vs_latency.png')
-
-
-def plot_accuracy_vs_latency(rows: list[GridRow], machine: str, path: Path) -> None:
-    """mAP against ONNX Runtime latency, one marker per detector, a line joining its input scales."""
-    import matplotlib
-
-    matplotlib.use('Agg')
-    import matplotlib.pyplot as plt
-
-    figure, axis = plt.subplots(figsize=(8, 6))
-    markers = 'osD^vP*X'
-    for index, detector in enumerate(dict.fromkeys(row.detector for row in rows)):
-        series = sorted((row for row in rows if row.detector == detector), key=lambda row: row.scale)
-        axis.plot([row.ort_ms for row in series], [row.map_torch for row in series],
-                  marker=markers[index % len(markers)], label=f'{series[0].backbone}, {series[0].head}',
-                  linestyle='--' if series[0].head == 'light head' else '-')
-        for row in series:
-            axis.annotate(str(row.scale), (row.ort_ms, row.map_torch), textcoords='offset points',
-                          xytext=(5, -10), fontsize=8)
-    axis.set_xlabel('ONNX Runtime latency, 1 thread (ms)')
-    axis.set_ylabel('COCO mAP@[.5:.95] on shapes val (%)')
-    axis.set_title(f'Accuracy vs latency (labels: input scale)\n{machine}', fontsize=9)
-    axis.grid(alpha=0.3)
-    axis.legend()
-    figure.tight_layout()
-    figure.savefig(path, dpi=100)
-    plt.close(figure)
 
 
 def run_grid(configs: Sequence[str], factors: Sequence[int], out_dir: Path, data_root: Path,

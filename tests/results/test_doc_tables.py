@@ -6,8 +6,15 @@ from pathlib import Path
 import pytest
 
 from shufflenet_det.core.errors import ResultFileError
-from shufflenet_det.results.doc_tables import result_files_in_use, stale_documents, update_document
+from shufflenet_det.results.doc_tables import (
+    missing_figures,
+    result_files_in_use,
+    stale_documents,
+    update_document,
+    update_documents,
+)
 from shufflenet_det.results.result_file import REQUIRED_KEYS, read_result_file, run_provenance, write_result_file
+from shufflenet_det.results.shapes_rows import GridRow
 from shufflenet_det.results.tables import RENDERERS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -21,6 +28,10 @@ def result_files() -> list[Path]:
 def test_every_committed_table_equals_what_its_result_file_makes():
     stale = stale_documents(ROOT)
     assert not stale, f'stale tables in {[str(path.relative_to(ROOT)) for path in stale]}: run tools/make_tables.py'
+
+
+def test_every_marked_figure_is_drawn():
+    assert not missing_figures(ROOT), 'run tools/make_tables.py'
 
 
 @pytest.mark.parametrize('path', result_files(), ids=lambda path: str(path.relative_to(ROOT)))
@@ -74,3 +85,26 @@ def test_a_tool_run_records_its_command_commit_and_date():
     assert provenance['command'] == 'python tools/compare.py --epochs 36' and provenance['machine'] == 'Test CPU'
     assert provenance['commit'] is None or len(provenance['commit'].removesuffix('+dirty')) == 40
     assert provenance['date'].endswith('+00:00')
+
+
+GRID_ROW = {**dict.fromkeys(GridRow.field_names()), 'detector': 'shapes_frcnn_x', 'backbone': 'X', 'head': 'C4',
+            'scale': 192, 'map_torch': 50.0, 'map_onnx': 50.1, 'ort_ms': 12.0}
+
+
+def test_a_figure_marker_draws_its_png_and_names_its_file_as_in_use(tmp_path):
+    write_result_file(tmp_path / 'results' / 'grid.json', 'grid', [GRID_ROW, {**GRID_ROW, 'scale': 384,
+                                                                               'ort_ms': 40.0}], PROVENANCE)
+    (tmp_path / 'docs').mkdir()
+    (tmp_path / 'docs' / 'a.md').write_text('![plot](images/grid.png) <!-- figure: results/grid.json -->\n')
+    assert missing_figures(tmp_path) == [tmp_path / 'docs' / 'images' / 'grid.png']
+    assert tmp_path / 'docs' / 'images' / 'grid.png' in update_documents(tmp_path)
+    assert (tmp_path / 'docs' / 'images' / 'grid.png').read_bytes().startswith(b'\x89PNG')
+    assert not missing_figures(tmp_path) and result_files_in_use(tmp_path) == {tmp_path / 'results' / 'grid.json'}
+
+
+def test_a_figure_of_a_kind_without_one_is_refused(tmp_path):
+    write_kinds(tmp_path)
+    (tmp_path / 'docs').mkdir()
+    (tmp_path / 'docs' / 'a.md').write_text('![plot](images/e.png) <!-- figure: results/eval.json -->\n')
+    with pytest.raises(ResultFileError, match="'export_eval' result, which has no figure"):
+        update_documents(tmp_path)

@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from shufflenet_det.results.result_file import read_result_file
+from shufflenet_det.results.tables import render
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -15,7 +18,7 @@ def run_tool(*args: str) -> subprocess.CompletedProcess:
                           capture_output=True, timeout=600)
 
 
-def test_tiny_sweep_writes_table_csv_machine_and_plots(tmp_path):
+def test_tiny_sweep_writes_result_file_table_csv_machine_and_plots(tmp_path):
     process = run_tool('--models', 'shufflenet-1x', 'mobilenet-1.0', '--sizes', '64x64', '--runs', '1', '--warmup',
                        '0', '--out', str(tmp_path))
     assert process.returncode == 0, process.stderr
@@ -30,6 +33,11 @@ def test_tiny_sweep_writes_table_csv_machine_and_plots(tmp_path):
         ('mobilenet-1.0', 'torch', 'classifier'), ('mobilenet-1.0', 'onnx', 'classifier')}
     assert all(float(r['median_ms']) > 0 for r in rows)
     assert 'Machine: **' in process.stdout
+    result = read_result_file(tmp_path / 'results.json')
+    assert result['kind'] == 'sweep' and result['reference_key'] == 'mobilenet-1.0' and result['date']
+    assert '--models shufflenet-1x mobilenet-1.0' in result['command'] and len(result['rows']) == 4
+    table_rows = [line for line in render(result, 'results.json').splitlines() if line.startswith('| ShuffleNet')]
+    assert len(table_rows) == 2 and all(line.rstrip(' |').endswith('x') for line in table_rows), table_rows
 
 
 def test_breakdown_writes_both_runtimes(tmp_path):
