@@ -2,13 +2,13 @@
 with zlib alone."""
 
 import io
-import os
 import struct
 import zlib
 from pathlib import Path
 
 import numpy as np
 
+from ..core.output_paths import check_writable_file
 from .preprocess import validate_image
 
 PNG_SIGNATURE = b'\x89PNG\r\n\x1a\n'
@@ -117,21 +117,17 @@ def encode_png(image: np.ndarray) -> bytes:
             + _png_chunk(b'IEND', b''))
 
 
-def check_png_path(path: str | Path) -> Path:
-    """Check, before any work, that a PNG can be written at ``path``.
+def check_png_path(path: str | Path, option: str = '--draw') -> Path:
+    """Check, before any work, that a PNG can be written at ``path`` (given as ``option``).
 
     Raises:
-        ValueError: If ``path`` does not end in ``.png``, is a folder, or lies under a file or an unwritable folder.
+        ValueError: If ``path`` does not end in ``.png``.
+        OutputPathError: If ``path`` is a folder, or lies under a file or an unwritable folder.
     """
     path = Path(path)
     if path.suffix.lower() != '.png':
         raise ValueError(f'drawings are written as PNG: use a .png file name, got {path.name}')
-    if path.is_dir():
-        raise ValueError(f'{path} is a folder; give a file name ending in .png')
-    folder = next((parent for parent in path.absolute().parents if parent.exists()), None)
-    if folder is None or not folder.is_dir() or not os.access(folder, os.W_OK):
-        raise ValueError(f'cannot write {path}: {folder} is not a writable folder')
-    return path
+    return check_writable_file(path, option)
 
 
 def write_png(path: str | Path, image: np.ndarray) -> Path:

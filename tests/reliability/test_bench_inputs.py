@@ -53,7 +53,7 @@ def test_a_16_bit_png_is_refused_instead_of_clipped(model, tmp_path, capsys):
 
 
 @pytest.mark.parametrize('draw, message', [('dets.jpg', 'drawings are written as PNG: use a .png file name'),
-                                           ('blocker/dets.png', 'is not a writable folder')])
+                                           ('blocker/dets.png', 'is a file, not a folder')])
 def test_a_bad_draw_path_fails_before_the_run(model, tmp_path, capsys, draw, message):
     (tmp_path / 'blocker').write_text('a file where a folder is needed')
     status, err = run(capsys, str(model), '--draw', str(tmp_path / draw))
