@@ -4,7 +4,7 @@ import json
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from multiprocessing import get_context
+from multiprocessing import get_context, get_start_method
 from pathlib import Path
 
 import torch
@@ -87,7 +87,9 @@ def train_in_own_process(config: str, work_dir: Path, epochs: int | None, thread
     """Train ``config`` from scratch in ``work_dir`` with ``threads`` torch threads, progress lines prefixed."""
     torch.set_num_threads(threads)
     name = Path(config).stem
-    train_detector(load_with_epochs(config, epochs), work_dir, resume=False,
+    cfg = load_with_epochs(config, epochs)
+    cfg.env_cfg.mp_cfg.mp_start_method = get_start_method()  # keep this process's own method, and MMEngine quiet
+    train_detector(cfg, work_dir, resume=False,
                    progress=lambda line: print_now(f'    [{name}] {line.strip()}'))
 
 

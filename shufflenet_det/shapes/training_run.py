@@ -168,6 +168,8 @@ def train_detector(cfg: Config, work_dir: str | Path, resume: bool = True, quiet
             (work_dir / HISTORY_FILE).unlink(missing_ok=True)  # a fresh run: forget an older run's record
         if quiet:
             cfg.log_level = 'WARNING'
+        if cfg.get('visualizer'):  # one per run: MMEngine warns when a second runner reuses a visualizer's name
+            cfg.visualizer.name = f'visualizer {work_dir.resolve()}'
         adapt_to_cpu(cfg, 'none')
         runner = build_runner(cfg)
         if quiet:
