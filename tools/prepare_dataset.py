@@ -86,8 +86,6 @@ def prepare(args: argparse.Namespace) -> tuple[dict, Path]:
                        command=shlex.join(['python', 'tools/prepare_dataset.py', *sys.argv[1:]]),
                        date=datetime.now(timezone.utc).isoformat(timespec='seconds'))
     classes = [name.strip() for name in args.classes.split(',')] if args.classes else None
-    if tiles is not None:
-        description['tiles'] = dict(size=tiles.size, overlap=tiles.overlap, min_visible=tiles.min_visible)
     summary = convert_dataset(source, source_root(args.source), args.out, scale,
                               SplitChoice(args.split, args.val_fraction, args.seed), classes, description, tiles)
     config = write_config(detector, args.out, summary, args.epochs)

@@ -53,6 +53,13 @@ def merge_detections(parts: list[Detections], max_detections: int, iou_threshold
     return joined.select(np.concatenate(keep) if keep else np.zeros(0, np.int64)).top(max_detections)
 
 
+def merge_tiles(found: list[tuple[int, int, Detections]], max_detections: int) -> Detections:
+    """Detections of an image's tiles, each ``(left, top, detections in the tile's pixels)``, moved into the image
+    and merged with :func:`merge_detections`."""
+    return merge_detections([Detections(part.boxes + np.array([left, top, left, top], np.float32), part.scores,
+                                        part.labels) for left, top, part in found], max_detections)
+
+
 class TiledDetector:
     """A detector run on ``size`` x ``size`` tiles overlapping by ``overlap``, merged over the image.
 
@@ -69,14 +76,17 @@ class TiledDetector:
         self.detector, self.size, self.overlap = detector, size, overlap
         self.spec = detector.spec
 
+    def cut(self, image: np.ndarray) -> list[tuple[int, int, np.ndarray]]:
+        """The tiles of an (H, W, 3) image as ``(left, top, tile)``, row by row (one tile when the image fits)."""
+        height, width = image.shape[:2]
+        return [(left, top, np.ascontiguousarray(image[top:top + self.size, left:left + self.size]))
+                for top in tile_starts(height, self.size, self.overlap)
+                for left in tile_starts(width, self.size, self.overlap)]
+
+    def merge(self, found: list[tuple[int, int, Detections]]) -> Detections:
+        """Each tile's detections ``(left, top, detections in the tile's pixels)`` moved into the image and merged."""
+        return merge_tiles(found, self.spec.max_detections)
+
     def detect(self, image: np.ndarray) -> Detections:
         """Detect objects in an RGB uint8 (H, W, 3) image tile by tile; boxes are in the image's own pixels."""
-        height, width = image.shape[:2]
-        parts = []
-        for top in tile_starts(height, self.size, self.overlap):
-            for left in tile_starts(width, self.size, self.overlap):
-                tile = np.ascontiguousarray(image[top:top + self.size, left:left + self.size])
-                found = self.detector.detect(tile)
-                parts.append(Detections(found.boxes + np.array([left, top, left, top], np.float32), found.scores,
-                                        found.labels))
-        return merge_detections(parts, self.spec.max_detections)
+        return self.merge([(left, top, self.detector.detect(tile)) for left, top, tile in self.cut(image)])

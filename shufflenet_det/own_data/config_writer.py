@@ -94,6 +94,17 @@ def _base_path(detector: Path, dataset_dir: Path) -> str:
     return os.path.relpath(detector, dataset_dir)
 
 
+def _evaluator_lines(summary: dict, cfg: Config) -> list[str]:
+    """The val evaluator: COCO mAP of the val images, or for tiles that of the whole images they were cut from."""
+    if 'tiles' not in summary:
+        return ["val_evaluator = dict(ann_file='{{ fileDirname }}/annotations/val.json')"]
+    return ['# The model runs on the val tiles; their detections are merged per whole image and scored on those.',
+            _format('val_evaluator', dict(type='TiledCocoMetric',
+                                          ann_file='{{ fileDirname }}/annotations/val_whole.json',
+                                          tiles_file='{{ fileDirname }}/annotations/val.json',
+                                          max_per_img=int(cfg.model.test_cfg.rcnn.max_per_img)))]
+
+
 def write_config(detector: Path, dataset_dir: Path, summary: dict, epochs: int | None = None) -> Path:
     """Write ``<dataset folder>/<dataset name>_<detector name>.py``.
 
@@ -136,7 +147,7 @@ def write_config(detector: Path, dataset_dir: Path, summary: dict, epochs: int |
         _format('val_dataloader', dict(dataset=dict(**dataset, ann_file='annotations/val.json',
                                                     pipeline='@test_pipeline'))),
         'test_dataloader = val_dataloader',
-        "val_evaluator = dict(ann_file='{{ fileDirname }}/annotations/val.json')",
+        *_evaluator_lines(summary, cfg),
         'test_evaluator = val_evaluator',
         '',
         '# The class count, and anchors from the smallest to the largest training box (1st-99th percentile side).',

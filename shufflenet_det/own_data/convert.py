@@ -13,7 +13,7 @@ Output layout::
 import json
 import random
 import shutil
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path, PurePosixPath
 
 from ..core.errors import DatasetError
@@ -295,6 +295,7 @@ def convert_dataset(source: SourceData, source_root: Path, out: Path, scale: Inp
             _write_split([image for image in whole if image.split == name], classes,
                          out / 'annotations' / f'{name}_whole.json')
     summary = dict(made_by=MARKER, **(description or {}),
+                   **({} if tiles is None else dict(tiles=asdict(tiles))),
                    **dataset_summary(per_split, classes, scale, problems))
     (out / 'summary.json').write_text(json.dumps(summary, indent=2) + '\n')
     return summary
