@@ -8,16 +8,15 @@ Example (a dataset prepared with ``tools/prepare_dataset.py --tile 512``):
 """
 
 import argparse
-import json
 import sys
 import time
-from pathlib import Path
 
 import torch
 
 from shufflenet_det.core.errors import ShufflenetDetError
 from shufflenet_det.core.output_paths import check_writable_file
 from shufflenet_det.deploy.coco_eval import evaluate_detector, text_progress
+from shufflenet_det.deploy.evaluate import report_metrics
 from shufflenet_det.export.torch_runner import TorchDetector
 
 
@@ -55,14 +54,7 @@ def main() -> int:
             raise
         print(f'error: {error}', file=sys.stderr)
         return 1
-    seconds = time.perf_counter() - start
-    print(summary)
-    print(' '.join(f'{key}={value:.1f}' for key, value in metrics.items()) + f' ({seconds:.1f} s)')
-    if args.json:
-        Path(args.json).write_text(json.dumps({args.checkpoint: {**metrics, 'seconds': round(seconds, 1)}},
-                                              indent=2) + '\n')
-    return 0
-
+    return report_metrics(metrics, summary, time.perf_counter() - start, args.checkpoint, args.json)
 
 if __name__ == '__main__':
     sys.exit(main())

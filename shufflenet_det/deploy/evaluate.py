@@ -58,20 +58,25 @@ def main(argv: list[str] | None = None) -> int:
     except (FileNotFoundError, ValueError, ShufflenetDetError) as error:
         print(f'error: {error}', file=sys.stderr)
         return 1
-    seconds = time.perf_counter() - start
+    return report_metrics(metrics, summary, time.perf_counter() - start, args.model, args.json)
+
+
+def report_metrics(metrics: dict[str, float], summary: str, seconds: float, model: str,
+                   json_path: str | None) -> int:
+    """Print the COCO summary and the metrics, and write ``{model: {metric: value, 'seconds': s}}`` to
+    ``json_path`` when given; 0 on success, 1 when the file cannot be written (the error is printed)."""
     print(summary)
     print(' '.join(f'{key}={value:.1f}' for key, value in metrics.items()) + f' ({seconds:.1f} s)')
-    if args.json:
-        path = Path(args.json)
+    if json_path:
+        path = Path(json_path)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(json.dumps({args.model: {**metrics, 'seconds': round(seconds, 1)}}, indent=2) + '\n')
+            path.write_text(json.dumps({model: {**metrics, 'seconds': round(seconds, 1)}}, indent=2) + '\n')
         except OSError as error:  # a full or read-only disk
             print(f'error: {write_error_message(error) or error}', file=sys.stderr)
             return 1
         print(f'metrics written to {path}')
     return 0
-
 
 if __name__ == '__main__':
     sys.exit(main())
