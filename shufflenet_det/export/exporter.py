@@ -24,6 +24,7 @@ from .graph_base import TwoStageGraph
 from .light_head_graph import ExportableLightHeadRCNN
 from .random_weights import spread_random_detector
 from .sample_inputs import sample_images, to_model_input
+from .shuffle_unit_forms import with_exported_shuffle_units
 from .standard_ops import check_standard_ops
 
 #: Seed of the random weights exported for ``checkpoint=None`` (benchmarks of random-weight models repeat).
@@ -75,13 +76,16 @@ def class_names(config: Config) -> list[str]:
 def export_onnx(exportable: TwoStageGraph, example: torch.Tensor, path: Path) -> onnx.ModelProto:
     """Trace ``exportable`` to ONNX (dynamic H and W) and check it uses standard operators only.
 
+    ShuffleNet v1 units are traced in their export form (:func:`with_exported_shuffle_units`).
+
     Raises:
         NonStandardOpError: Naming the offending nodes when the graph contains non-standard operators.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     with torch.no_grad():
         torch.onnx.export(
-            exportable, (example, ), str(path), dynamo=False, opset_version=OPSET, do_constant_folding=False,
+            with_exported_shuffle_units(exportable), (example, ), str(path), dynamo=False, opset_version=OPSET,
+            do_constant_folding=False,
             input_names=[INPUT_NAME], output_names=list(OUTPUT_NAMES),
             dynamic_axes={INPUT_NAME: {2: 'height', 3: 'width'},
                           **{name: {0: 'detections'} for name in OUTPUT_NAMES}})
