@@ -12,7 +12,10 @@ children compute the same function with reordered weights:
 - elsewhere the shuffle moves past the depthwise convolution, whose weights are permuted instead (a depthwise
   convolution works per channel): in stride-2 units the permutation then copies a 4x smaller tensor. It cannot
   disappear there: it sits between two grouped convolutions whose groups it must mix, and a grouped
-  convolution's input and output groups are contiguous channel blocks, so neither can absorb it.
+  convolution's input and output groups are contiguous channel blocks, so neither can absorb it;
+- in a ShuffleNet v1 backbone with ReLU activations every unit's input is a ReLU output (or its max pool), so
+  the average-pooled shortcut of a stride-2 unit is never negative: the ReLU after the concatenation is applied
+  to the convolution branch alone, where the runtime fuses it into the convolution.
 """
 
 import copy
@@ -55,11 +58,14 @@ class ExportedShuffleUnit(nn.Module):
 
     Args:
         unit: The unit, in eval mode, after ``fuse_conv_bn`` (its convolutions are taken over and changed).
+        non_negative_input: Whether every input of the unit is >= 0 (then a stride-2 unit with a ReLU applies it
+            to the convolution branch only).
     """
 
-    def __init__(self, unit: ShuffleUnit) -> None:
+    def __init__(self, unit: ShuffleUnit, non_negative_input: bool = False) -> None:
         super().__init__()
         self.stride = unit.stride
+        self.relu_branch_only = non_negative_input and unit.stride == 2 and type(unit.act) is nn.ReLU
         self.compress = conv_of(unit.compress)
         self.compress_act = unit.compress.activate if unit.compress.with_activation else nn.Identity()
         self.depthwise = conv_of(unit.depthwise)
@@ -81,6 +87,8 @@ class ExportedShuffleUnit(nn.Module):
         if self.shuffle_indices is not None:
             out = out.index_select(1, self.shuffle_indices)
         out = self.expand(out)
+        if self.relu_branch_only:
+            return torch.cat((self.shortcut(x), self.act(out)), dim=1)
         out = out + x if self.stride == 1 else torch.cat((self.shortcut(x), out), dim=1)
         return self.act(out)
 
@@ -89,12 +97,19 @@ def with_exported_shuffle_units(module: nn.Module) -> nn.Module:
     """A copy of ``module`` (eval mode) whose ShuffleNet v1 units are :class:`ExportedShuffleUnit`.
 
     The batch norms of the ShuffleNet v1 backbones (stem and units) and of units elsewhere (a C4 detector's
-    stage head) are folded into their convolutions. Units with another conv or norm layer stay as they are.
+    stage head) are folded into their convolutions. Units with another conv or norm layer stay as they are. The
+    units of a ShuffleNet v1 backbone whose activations are all ReLU are told that their inputs are >= 0.
     ``module`` itself is not changed.
     """
     exported = copy.deepcopy(module).eval()
+    non_negative_input = set()
     for backbone in [child for child in exported.modules() if isinstance(child, ShuffleNetV1)]:
         fuse_conv_bn(backbone.stem)
+        units = [child for child in backbone.modules() if isinstance(child, ShuffleUnit)]
+        stem_conv = backbone.stem[0]
+        if (stem_conv.with_activation and stem_conv.order[-1] == 'act' and type(stem_conv.activate) is nn.ReLU
+                and all(type(unit.act) is nn.ReLU for unit in units)):
+            non_negative_input.update(id(unit) for unit in units)
     for name, unit in list(exported.named_modules()):
         if not isinstance(unit, ShuffleUnit):
             continue
@@ -105,5 +120,6 @@ def with_exported_shuffle_units(module: nn.Module) -> nn.Module:
             fuse_conv_bn(unit)
             if all(conv_of(part) is not None for part in parts):
                 parent_name, _, attribute = name.rpartition('.')
-                exported.get_submodule(parent_name).add_module(attribute, ExportedShuffleUnit(unit))
+                exported.get_submodule(parent_name).add_module(
+                    attribute, ExportedShuffleUnit(unit, id(unit) in non_negative_input))
     return exported

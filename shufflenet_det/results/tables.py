@@ -226,6 +226,26 @@ def key_values_table(data: dict) -> str:
     return markdown_table(['measured', 'value'], [[row['item'], row['value']] for row in data['rows']])
 
 
+def arm_areas_table(data: dict) -> str:
+    """aarch64 instructions of one model's one-node segments, summed by the part of the detector they belong to."""
+    total = sum(row['instructions'] for row in data['rows'])
+    return markdown_table(
+        ['part', 'segments', 'M instr.', 'share', 'M mult-adds', 'instr. per mult-add'],
+        [[row['area'], row['segments'], f'{row["instructions"] / 1e6:.2f}', percent_label(row['instructions'] / total),
+          f'{row["mult_adds"] / 1e6:.1f}' if row['mult_adds'] else '-',
+          f'{row["instructions"] / row["mult_adds"]:.2f}' if row['mult_adds'] else '-'] for row in data['rows']])
+
+
+def arm_forms_table(data: dict) -> str:
+    """Export forms of one model: aarch64 instructions per inference against the first row, parity, x86 time."""
+    base = data['rows'][0]['instructions']
+    return markdown_table(
+        ['form', 'M instr.', 'vs first', 'same detections', 'x86 time vs first (median of rounds, range)', 'kept'],
+        [[row['form'], f'{row["instructions"] / 1e6:.2f}',
+          f'{(row["instructions"] - base) / 1e6:+.2f} M ({(row["instructions"] - base) / base:+.2%})',
+          row['parity'], row.get('x86') or 'not timed', row['kept']] for row in data['rows']])
+
+
 RENDERERS: dict[tuple[str, str], Callable[[dict], str]] = {
     ('demo', DEFAULT_VIEW): lambda data: demo_table(demo_rows(data)),
     ('grid', DEFAULT_VIEW): lambda data: grid_table(grid_rows(data)),
@@ -244,6 +264,8 @@ RENDERERS: dict[tuple[str, str], Callable[[dict], str]] = {
     ('own_data', DEFAULT_VIEW): own_data_table,
     ('onnx_ab', DEFAULT_VIEW): onnx_ab_table,
     ('key_values', DEFAULT_VIEW): key_values_table,
+    ('arm_areas', DEFAULT_VIEW): arm_areas_table,
+    ('arm_forms', DEFAULT_VIEW): arm_forms_table,
     ('arm_counts', DEFAULT_VIEW): counts_table,
     ('arm_counts', 'ratios'): ratios_table,
     ('arm_operators', DEFAULT_VIEW): operators_table,

@@ -58,9 +58,14 @@ def test_onnx_graph_of_the_exported_form(tmp_path):
         torch.onnx.export(with_exported_shuffle_units(model), (x, ), str(path), dynamo=False, opset_version=17,
                           input_names=['x'], dynamic_axes={'x': {2: 'height', 3: 'width'}})
         expected = model(x)
-    kinds = Counter(node.op_type for node in onnx.load(str(path)).graph.node)
+    graph = onnx.load(str(path)).graph
+    kinds = Counter(node.op_type for node in graph.node)
     # one Gather per unit whose first convolution is grouped (all but Stage2's first), no transposes, no norms
     assert kinds['Gather'] == 15 and kinds['Transpose'] == 0 and kinds['BatchNormalization'] == 0
+    # the stride-2 units' ReLU acts on the convolution branch before the concatenation, not after it
+    concat_outputs = {node.output[0] for node in graph.node if node.op_type == 'Concat'}
+    assert len(concat_outputs) == 3
+    assert not any(node.op_type == 'Relu' and node.input[0] in concat_outputs for node in graph.node)
     found = make_session(str(path), 1).run(None, {'x': x.numpy()})
     for stage_expected, stage_found in zip(expected, found, strict=True):
         np.testing.assert_allclose(stage_found, stage_expected.numpy(), rtol=1e-4, atol=1e-4)
