@@ -231,13 +231,14 @@ def arm_areas_table(data: dict) -> str:
     for two exports of it (before and after a change)."""
     total = sum(row['instructions'] for row in data['rows'])
     return markdown_table(
-        ['part', 'segments', 'M instr. before', 'share', 'M mult-adds', 'instr. per mult-add', 'M instr. after',
+        ['part', 'segments before', 'M instr. before', 'share', 'M mult-adds', 'instr. per mult-add', 'M instr. after',
          'change'],
         [[row['area'], row['segments'], f'{row["instructions"] / 1e6:.2f}', percent_label(row['instructions'] / total),
           f'{row["mult_adds"] / 1e6:.1f}' if row['mult_adds'] else '-',
           f'{row["instructions"] / row["mult_adds"]:.2f}' if row['mult_adds'] else '-',
           f'{row["instructions_after"] / 1e6:.2f}',
-          f'{(row["instructions_after"] - row["instructions"]) / 1e6:+.2f}'] for row in data['rows']])
+          f'{round((row["instructions_after"] - row["instructions"]) / 1e6, 2) + 0.0:+.2f}']  # no -0.00
+         for row in data['rows']])
 
 
 def arm_forms_table(data: dict) -> str:
