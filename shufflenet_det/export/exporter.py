@@ -2,6 +2,7 @@
 
 import json
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -82,7 +83,9 @@ def export_onnx(exportable: TwoStageGraph, example: torch.Tensor, path: Path) ->
         NonStandardOpError: Naming the offending nodes when the graph contains non-standard operators.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    with torch.no_grad():
+    with torch.no_grad(), warnings.catch_warnings():
+        # The values the tracer freezes are constants by design; tests/export checks other sizes give the same.
+        warnings.filterwarnings('ignore', category=torch.jit.TracerWarning)
         torch.onnx.export(
             with_exported_shuffle_units(exportable), (example, ), str(path), dynamo=False, opset_version=OPSET,
             do_constant_folding=False,
