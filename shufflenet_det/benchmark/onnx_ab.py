@@ -5,11 +5,8 @@ Every model sees the same 4:3 image of the built-in shapes data at the given sca
 measured before and after the rounds, so each model's mult-adds per second can be read as a share of it.
 """
 
-import datetime
 import hashlib
 import statistics
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,19 +52,6 @@ def model_feed(path: Path, image_bgr: np.ndarray) -> dict[str, np.ndarray]:
     if len(graph_input.type.tensor_type.shape.dim) == 3:
         tensor = tensor[0] / 255
     return {graph_input.name: tensor}
-
-
-def source_commit() -> str | None:
-    """The checkout's commit, with ``+dirty`` when it has uncommitted changes (None outside a git checkout)."""
-    root = Path(__file__).resolve().parents[2]
-    try:
-        commit = subprocess.run(['git', 'rev-parse', 'HEAD'], cwd=root, capture_output=True, text=True,
-                                check=True).stdout.strip()
-        dirty = subprocess.run(['git', 'status', '--porcelain', '--untracked-files=no'], cwd=root,
-                               capture_output=True, text=True, check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return None
-    return commit + ('+dirty' if dirty else '')
 
 
 def compare_models(models: list[NamedModel], scale: int, threads: int, rounds: int, warmup: int, runs: int,
@@ -118,9 +102,7 @@ def compare_models(models: list[NamedModel], scale: int, threads: int, rounds: i
             entry['overhead_share'] = result.by_part.get(PART_OVERHEAD, 0.0) / result.total_ms
         results.append(entry)
     return {'scale': scale, 'input': image_label(image), 'threads': threads, 'rounds': rounds, 'warmup': warmup,
-            'runs_per_round': runs, 'gemm_rate': [gemm_before.to_dict(), gemm_after.to_dict()], 'models': results,
-            'command': ' '.join(sys.argv), 'commit': source_commit(),
-            'date': datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds')}
+            'runs_per_round': runs, 'gemm_rate': [gemm_before.to_dict(), gemm_after.to_dict()], 'models': results}
 
 
 def image_label(image: np.ndarray) -> str:

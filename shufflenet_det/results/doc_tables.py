@@ -77,7 +77,7 @@ def update_documents(root: Path) -> list[Path]:
     """Regenerate every marked table and draw every marked figure under ``root``.
 
     Returns:
-        The documents whose tables changed and the figures drawn.
+        The documents whose tables changed and the figures whose image changed.
     """
     changed = []
     for path in documents(root):
@@ -89,8 +89,10 @@ def update_documents(root: Path) -> list[Path]:
             path.write_text(updated)
             changed.append(path)
     for result_file, image in figures(root):
+        before = image.read_bytes() if image.is_file() else None
         draw_figure(read_result_file(result_file), str(result_file.relative_to(root)), image)
-        changed.append(image)
+        if image.read_bytes() != before:
+            changed.append(image)
     return changed
 
 

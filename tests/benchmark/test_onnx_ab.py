@@ -1,10 +1,18 @@
 """Exported models timed against each other in interleaved rounds."""
 
+import subprocess
+import sys
+from pathlib import Path
+
 import onnx
 import pytest
 from onnx import TensorProto, helper
 
 from shufflenet_det.benchmark.onnx_ab import NamedModel, compare_models
+from shufflenet_det.results.result_file import read_result_file
+from shufflenet_det.results.tables import render
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def image_model(path, scale: float, rank: int = 4):
@@ -38,3 +46,17 @@ def test_models_are_timed_in_rounds_with_ratios_to_the_first(tmp_path):
     assert first['ratio_to_first'] == 1.0 and len(second['round_medians_ms']) == 2
     assert second['min_ms'] <= second['median_ms'] and first['nodes'] == 1
     assert result['input'] == '300x400' and len(result['gemm_rate']) == 2
+
+
+def test_the_tool_writes_a_result_file_that_renders(tmp_path):
+    first, second = image_model(tmp_path / 'a.onnx', 1.0), image_model(tmp_path / 'b.onnx', 2.0)
+    process = subprocess.run([sys.executable, str(ROOT / 'tools' / 'time_onnx.py'), f'first={first}',
+                              f'tv-peer={second}', '--scale', '300', '--rounds', '2', '--runs', '2', '--warmup', '0',
+                              '--json', str(tmp_path / 'ab.json')], cwd=ROOT, capture_output=True, text=True,
+                             timeout=300)
+    assert process.returncode == 0, process.stderr
+    data = read_result_file(tmp_path / 'ab.json')
+    assert data['kind'] == 'onnx_ab' and data['transcribed_from'] is None and data['date']
+    assert [row['name'] for row in data['rows']] == ['first', 'tv-peer'] and data['input'] == '300x400'
+    assert 'first=' in data['command'] and data['machine_details']['threads'] == 1
+    assert '| first ' in render(data, 'ab.json') and '| tv-peer ' in render(data, 'ab.json')
