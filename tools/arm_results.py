@@ -8,6 +8,7 @@ of docs/arm.md.
 Example:
     python tools/arm_results.py --counts counts_ort.json counts_mnn.json counts_ncnn.json --x86 x86_runtimes.json \\
         --operators per_operator.json --cpu cortex-a72
+    python tools/arm_results.py --previous results/arm/arm_counts_cortex-a72.json --counts more_counts.json
 """
 
 import argparse
@@ -16,20 +17,37 @@ from pathlib import Path
 
 from shufflenet_det.armcount.provenance import host_cpu
 from shufflenet_det.armcount.tables import collect_counts, collect_operators
-from shufflenet_det.results.result_file import run_provenance, write_result_file
+from shufflenet_det.core.errors import ShufflenetDetError
+from shufflenet_det.results.result_file import read_result_file, run_provenance, write_result_file
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--counts', nargs='+', type=Path, required=True, help='tools/arm_count.py --json outputs')
     parser.add_argument('--x86', type=Path, help='tools/compare_runtimes.py --json output')
+    parser.add_argument('--previous', type=Path,
+                        help='an earlier arm_counts result file whose rows and measurements are kept; the new counts '
+                             'of a model it has are added to its repeats, new x86 timings replace its timings')
     parser.add_argument('--operators', type=Path, help='tools/arm_count.py --per-operator output')
     parser.add_argument('--cpu', default='cortex-a72', help='the emulated CPU model of the counts')
     parser.add_argument('--out', type=Path, default=Path('results/arm'), help='folder of the result files')
+    parser.add_argument('--debug', action='store_true', help='show the traceback of errors')
     args = parser.parse_args()
+    try:
+        return write_results(args)
+    except ShufflenetDetError as error:
+        if args.debug:
+            raise
+        print(f'error: {error}', file=sys.stderr)
+        return 1
+
+
+def write_results(args: argparse.Namespace) -> int:
+    """Write the result files that ``args`` asks for."""
     provenance = run_provenance(f'{host_cpu()} (x86_64): aarch64 {args.cpu} emulated by qemu-user'
                                 + ('; x86 latency on the same host' if args.x86 else ''))
-    rows, details = collect_counts(args.counts, args.x86)
+    previous = read_result_file(args.previous) if args.previous else None
+    rows, details = collect_counts(args.counts, args.x86, previous)
     write_result_file(args.out / f'arm_counts_{args.cpu}.json', 'arm_counts', rows, provenance,
                       cpu=args.cpu, label=f'aarch64 instructions per inference (emulated, {args.cpu}); not a time',
                       measurements=details)

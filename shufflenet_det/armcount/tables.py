@@ -6,18 +6,22 @@ and ``arm_operators``; :func:`counts_table`, :func:`ratios_table` and :func:`ope
 (registered in :mod:`shufflenet_det.results.tables`).
 """
 
+import copy
 import json
 import re
 from pathlib import Path
 
 from ..benchmark.ratios import CLAIMS
-from ..benchmark.zoo import MODELS
+from ..benchmark.zoo import MODELS, TABLE8_SIZES
+from ..core.errors import ResultFileError
 from ..core.markdown import markdown_table
-from .counts import relative_spread
+from .counts import relative_spread, repeatable
 
 RUNTIMES = ('onnxruntime', 'mnn', 'ncnn')
 RUNTIME_NAMES = {'onnxruntime': 'ONNX Runtime', 'mnn': 'MNN', 'ncnn': 'ncnn'}
 SUFFIXES = ('.ncnn.param', '.mnn', '.onnx')
+#: What a result file keeps of each count besides the numbers in its row.
+COUNT_DETAILS = ('cpu', 'input_shape', 'input_source', 'threads', 'warmup', 'repeatable', 'label', 'provenance')
 
 
 def model_stem(path: str) -> str:
@@ -37,14 +41,21 @@ def display_name(stem: str) -> tuple[str, str]:
     return base, where
 
 
-def collect_counts(count_files: list[Path], x86_file: Path | None) -> tuple[list[dict], dict]:
+def collect_counts(count_files: list[Path], x86_file: Path | None,
+                   previous: dict | None = None) -> tuple[list[dict], dict]:
     """Rows of an ``arm_counts`` result file (one per model) and the details of their measurements.
 
-    Each row holds, per runtime, the instructions per inference (``<runtime>_instructions``), the x86 median
-    (``<runtime>_x86_ms``), the parity with ONNX Runtime and why a runtime did not run.
+    Each row holds, per runtime, the instructions per inference (``<runtime>_instructions``), every count made of
+    it (``<runtime>_repeats``), the x86 median (``<runtime>_x86_ms``), the parity with ONNX Runtime and why a
+    runtime did not run. A count of a model and runtime already known (from ``previous``, an earlier
+    ``arm_counts`` result file, or an earlier count file) adds its counts to the row's repeats, so counts made at
+    different times are checked against each other; the same count read twice is added once.
+
+    Raises:
+        ResultFileError: If two counts of one model and runtime were made on different CPUs, inputs or versions.
     """
-    rows: dict[str, dict] = {}
-    details = {'counts': {}, 'x86': {}}
+    rows: dict[str, dict] = {row['stem']: dict(row) for row in (previous or {}).get('rows', [])}
+    details = copy.deepcopy((previous or {}).get('measurements') or {'counts': {}, 'x86': {}})
 
     def row_of(stem: str) -> dict:
         name, where = display_name(stem)
@@ -52,14 +63,26 @@ def collect_counts(count_files: list[Path], x86_file: Path | None) -> tuple[list
 
     for path in count_files:
         for model, entry in json.loads(Path(path).read_text()).items():
-            row = row_of(model_stem(model))
-            runtime = entry['runtime']
-            row[f'{runtime}_instructions'] = entry['instructions_per_inference']
-            row[f'{runtime}_version'] = entry['runtime_version']
-            row[f'{runtime}_repeats'] = entry['per_inference_repeats']
-            details['counts'][f'{model_stem(model)} {runtime}'] = {
-                key: entry[key] for key in ('cpu', 'input_shape', 'input_source', 'threads', 'warmup', 'repeatable',
-                                            'label', 'provenance')}
+            row, runtime, key = row_of(model_stem(model)), entry['runtime'], f'{model_stem(model)} {entry["runtime"]}'
+            known = details['counts'].get(key)
+            if known is None:
+                row[f'{runtime}_instructions'] = entry['instructions_per_inference']
+                row[f'{runtime}_version'] = entry['runtime_version']
+                row[f'{runtime}_repeats'] = entry['per_inference_repeats']
+                details['counts'][key] = {key: entry[key] for key in COUNT_DETAILS}
+                continue
+            measured = [known['provenance']] + [more['provenance'] for more in known.get('more_counts', [])]
+            if entry['provenance'] in measured:
+                continue
+            before = {field: known[field] for field in ('cpu', 'input_shape', 'input_source')}
+            before['runtime_version'] = row[f'{runtime}_version']
+            for field, value in before.items():
+                if value != entry[field]:
+                    raise ResultFileError(f'{path}: {key} was counted before with {field} {value!r}, here with '
+                                     f'{entry[field]!r}; pass counts of the same model, input and runtime only')
+            row[f'{runtime}_repeats'] = row[f'{runtime}_repeats'] + entry['per_inference_repeats']
+            known.setdefault('more_counts', []).append(
+                {'per_inference_repeats': entry['per_inference_repeats'], 'provenance': entry['provenance']})
     for model, entry in (json.loads(x86_file.read_text()).items() if x86_file and x86_file.is_file() else []):
         row = row_of(model_stem(model))
         for result in entry['results']:
@@ -71,7 +94,15 @@ def collect_counts(count_files: list[Path], x86_file: Path | None) -> tuple[list
             if result['error']:  # the model's file name instead of its path on the measuring machine
                 row[f'{runtime}_error'] = re.sub(r'\S*/(\S+\.onnx)', r'\1', result['error'].splitlines()[0])
         details['x86'][model_stem(model)] = entry['provenance'] | {'runs': entry['runs'], 'warmup': entry['warmup']}
-    return list(rows.values()), details
+    return sorted(rows.values(), key=row_order), details
+
+
+def row_order(row: dict) -> tuple:
+    """Classifiers before detectors, smaller inputs first, then the zoo's model order."""
+    names = [model.name for model in MODELS]
+    detector = row['input'].startswith('scale ')
+    size = [int(value) for value in re.findall(r'\d+', row['input'])]
+    return (detector, size[0] * size[-1] if size else 0, names.index(row['model']) if row['model'] in names else 99)
 
 
 def collect_operators(path: Path) -> list[dict]:
@@ -104,7 +135,8 @@ def fewest(row: dict, suffix: str) -> str | None:
 def repeat_note(runtime: str, repeats: list[int]) -> str:
     """``ONNX Runtime counted 2 times: identical`` or ``... differing by 7e-07``."""
     spread = relative_spread(repeats)
-    return f'{runtime} counted {len(repeats)} times: ' + ('identical' if spread == 0 else f'differing by {spread:.0e}')
+    return (f'{runtime} counted {len(repeats)} times: ' + ('identical' if spread == 0 else f'differing by {spread:.0e}')
+            + ('' if repeatable(repeats) else ' (NOT within the repeat tolerance)'))
 
 
 def counts_table(data: dict) -> str:
@@ -141,21 +173,23 @@ def ratio_cells(fast: dict, slow: dict, suffix: str) -> tuple[list[str | None], 
 
 
 def ratios_table(data: dict) -> str:
-    """The paper's Table 8 ratios at 224x224 beside ours: instructions per runtime and on each model's best one,
-    and x86 time."""
-    by_name = {row['model']: row for row in data['rows'] if row['input'] == '224x224'}
+    """The paper's Table 8 ratios at each of its input sizes beside ours: instructions per runtime and on each
+    model's best one, and x86 time."""
     rows = []
-    for claim in CLAIMS:
-        fast, slow, paper = by_name.get(claim.fast), by_name.get(claim.slow), claim.paper_measured('224x224')
-        if not fast or not slow or paper is None:
-            continue
-        instructions, best = ratio_cells(fast, slow, '_instructions')
-        times, best_time = ratio_cells(fast, slow, '_x86_ms')
-        rows.append([claim.name, f'{paper:.2f}x', *instructions, None if best is None else f'{best:.2f}x',
-                     None if best is None else ('at or above' if best >= paper else 'below'), times[0],
-                     None if best_time is None else f'{best_time:.2f}x'])
+    for height, width in TABLE8_SIZES:
+        where = f'{height}x{width}'
+        by_name = {row['model']: row for row in data['rows'] if row['input'] == where}
+        for claim in CLAIMS:
+            fast, slow, paper = by_name.get(claim.fast), by_name.get(claim.slow), claim.paper_measured(where)
+            if not fast or not slow or paper is None:
+                continue
+            instructions, best = ratio_cells(fast, slow, '_instructions')
+            times, best_time = ratio_cells(fast, slow, '_x86_ms')
+            rows.append([claim.name, where, f'{paper:.2f}x', *instructions, None if best is None else f'{best:.2f}x',
+                         None if best is None else ('at or above' if best >= paper else 'below'), times[0],
+                         None if best_time is None else f'{best_time:.2f}x'])
     return markdown_table(
-        ['ratio (slower / faster)', 'paper (Snapdragon 820 time)',
+        ['ratio (slower / faster)', 'input', 'paper (Snapdragon 820 time)',
          *(f'{RUNTIME_NAMES[runtime]} instr.' for runtime in RUNTIMES), 'instr., each on its best runtime',
          'vs paper', 'x86 time, ONNX Runtime', 'x86 time, each on its fastest runtime'], rows)
 

@@ -9,6 +9,7 @@ from tiny_classifier import SIZE, write_tiny_classifier
 from shufflenet_det.armcount.counts import ModelCount, write_counts
 from shufflenet_det.armcount.segments import operator_breakdown, split_model
 from shufflenet_det.armcount.tables import collect_counts, collect_operators
+from shufflenet_det.core.errors import ResultFileError
 from shufflenet_det.deploy.backends import open_model
 from shufflenet_det.results.result_file import read_result_file, write_result_file
 from shufflenet_det.results.tables import render
@@ -92,3 +93,30 @@ def test_arm_result_files_and_their_tables(tmp_path):
     text = render(read_result_file(tmp_path / 'ops.json'), 'results/arm/ops.json')
     assert '1.00 instructions per mult-add, AlexNet 0.50' in text
     assert 'Conv 3x3 depthwise: 67 % of the instructions for 3 % of the mult-adds' in text
+
+
+def test_later_counts_join_the_repeats_of_a_previous_result_file(tmp_path):
+    write_counts({'exported/alexnet_224x224.onnx': count(259_000_000, 'onnxruntime')}, tmp_path / 'first.json')
+    rows, details = collect_counts([tmp_path / 'first.json'], None)
+    write_result_file(tmp_path / 'arm.json', 'arm_counts', rows, PROVENANCE, measurements=details)
+    previous = read_result_file(tmp_path / 'arm.json')
+    later = count(259_000_100, 'onnxruntime')
+    later.provenance = later.provenance | {'date': 'tomorrow'}
+    write_counts({'elsewhere/alexnet_224x224.onnx': later,
+                  'exported/alexnet_480x640.onnx': count(1_500_000_000, 'onnxruntime'),
+                  'exported/shufflenet-0.5x_480x640.onnx': count(100_000_000, 'onnxruntime')}, tmp_path / 'later.json')
+    # the first count read again (same provenance) is not a repeat
+    rows, details = collect_counts([tmp_path / 'later.json', tmp_path / 'first.json'], None, previous)
+    assert [row['input'] for row in rows] == ['224x224', '480x640', '480x640']  # smaller inputs first
+    assert rows[0]['onnxruntime_repeats'] == [259_000_000, 259_000_100]
+    assert rows[0]['onnxruntime_instructions'] == 259_000_000
+    assert details['counts']['alexnet_224x224 onnxruntime']['more_counts'][0]['provenance']['date'] == 'tomorrow'
+    data = {'kind': 'arm_counts', **PROVENANCE, 'rows': rows}
+    assert 'ONNX Runtime counted 2 times: differing by 4e-07' in render(data, 'results/arm/arm.json')
+    ratios = render(data, 'results/arm/arm.json', 'ratios')
+    assert '| ShuffleNet 0.5x vs AlexNet | 480x640 | 13.23x | 15.00x |' in ' '.join(ratios.split())
+    elsewhere = count(259_000_000, 'onnxruntime')
+    elsewhere.input_shape, elsewhere.provenance = [1, 3, 200, 200], elsewhere.provenance | {'date': 'later'}
+    write_counts({'exported/alexnet_224x224.onnx': elsewhere}, tmp_path / 'other_input.json')
+    with pytest.raises(ResultFileError, match='input_shape'):
+        collect_counts([tmp_path / 'other_input.json'], None, previous)
