@@ -52,7 +52,8 @@ def collect_counts(count_files: list[Path], x86_file: Path | None,
     different times are checked against each other; the same count read twice is added once.
 
     Raises:
-        ResultFileError: If two counts of one model and runtime were made on different CPUs, inputs or versions.
+        ResultFileError: If two counts of one model and runtime were made on different CPUs, inputs, threads,
+            warm-ups or runtime versions.
     """
     rows: dict[str, dict] = {row['stem']: dict(row) for row in (previous or {}).get('rows', [])}
     details = copy.deepcopy((previous or {}).get('measurements') or {'counts': {}, 'x86': {}})
@@ -74,7 +75,7 @@ def collect_counts(count_files: list[Path], x86_file: Path | None,
             measured = [known['provenance']] + [more['provenance'] for more in known.get('more_counts', [])]
             if entry['provenance'] in measured:
                 continue
-            before = {field: known[field] for field in ('cpu', 'input_shape', 'input_source')}
+            before = {field: known[field] for field in ('cpu', 'input_shape', 'input_source', 'threads', 'warmup')}
             before['runtime_version'] = row[f'{runtime}_version']
             for field, value in before.items():
                 if value != entry[field]:
