@@ -163,13 +163,16 @@ def counts_table(data: dict) -> str:
 
 
 def ratio_cells(fast: dict, slow: dict, suffix: str) -> tuple[list[str | None], float | None]:
-    """Per-runtime ratios slow/fast of ``<runtime><suffix>``, and the ratio of each model on its best runtime."""
+    """Per-runtime ratios slow/fast of ``<runtime><suffix>``, and the ratio of each model on its best runtime
+    (only when both models have figures in the same runtimes, so that each one's best is chosen among the same)."""
     per_runtime = [f'{slow[f"{runtime}{suffix}"] / fast[f"{runtime}{suffix}"]:.2f}x'
                    if fast.get(f'{runtime}{suffix}') and slow.get(f'{runtime}{suffix}') else None
                    for runtime in RUNTIMES]
     fast_values = [fast[f'{runtime}{suffix}'] for runtime in RUNTIMES if fast.get(f'{runtime}{suffix}')]
     slow_values = [slow[f'{runtime}{suffix}'] for runtime in RUNTIMES if slow.get(f'{runtime}{suffix}')]
-    best = min(slow_values) / min(fast_values) if fast_values and slow_values else None
+    same_runtimes = [bool(fast.get(f'{runtime}{suffix}')) for runtime in RUNTIMES] == [
+        bool(slow.get(f'{runtime}{suffix}')) for runtime in RUNTIMES]
+    best = min(slow_values) / min(fast_values) if fast_values and slow_values and same_runtimes else None
     return per_runtime, best
 
 
