@@ -198,6 +198,24 @@ def ratios_table(data: dict) -> str:
          'vs paper', 'x86 time, ONNX Runtime', 'x86 time, each on its fastest runtime'], rows)
 
 
+def ratios_by_size_table(data: dict) -> str:
+    """One row per Table 8 ratio: ours in instructions, each model on its best runtime, beside the paper's at
+    each input size (the README's short form of :func:`ratios_table`)."""
+    sizes = [f'{height}x{width}' for height, width in TABLE8_SIZES]
+    by_size = {where: {row['model']: row for row in data['rows'] if row['input'] == where} for where in sizes}
+    rows = []
+    for claim in (claim for claim in CLAIMS if any(claim.paper_measured(where) for where in sizes)):
+        cells = []
+        for where in sizes:
+            fast, slow = by_size[where].get(claim.fast), by_size[where].get(claim.slow)
+            paper = claim.paper_measured(where)
+            best = ratio_cells(fast, slow, '_instructions')[1] if fast and slow else None
+            cells.append(None if best is None or paper is None else f'{best:.2f}x ({paper:.2f}x)')
+        rows.append([claim.name, *cells])
+    return markdown_table(['ratio (slower / faster): instructions, best runtime each (paper, SD820 time)', *sizes],
+                          rows)
+
+
 def operators_table(data: dict) -> str:
     """Per model: instructions by operator (session calls subtracted), share, mult-adds, instructions per one;
     then what costs ShuffleNet 0.5x its share against AlexNet, written from the same rows."""

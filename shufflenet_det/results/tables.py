@@ -7,7 +7,7 @@ naming the file and its provenance under every table, so a published number alwa
 from collections.abc import Callable
 from pathlib import Path
 
-from ..armcount.tables import counts_table, operators_table, ratios_table
+from ..armcount.tables import counts_table, operators_table, ratios_by_size_table, ratios_table
 from ..core.errors import ResultFileError
 from ..core.markdown import markdown_table
 from .convergence import gain_label
@@ -273,6 +273,7 @@ RENDERERS: dict[tuple[str, str], Callable[[dict], str]] = {
     ('arm_forms', DEFAULT_VIEW): arm_forms_table,
     ('arm_counts', DEFAULT_VIEW): counts_table,
     ('arm_counts', 'ratios'): ratios_table,
+    ('arm_counts', 'ratios_by_size'): ratios_by_size_table,
     ('arm_operators', DEFAULT_VIEW): operators_table,
 }
 

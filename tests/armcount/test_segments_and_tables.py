@@ -115,6 +115,9 @@ def test_later_counts_join_the_repeats_of_a_previous_result_file(tmp_path):
     assert 'ONNX Runtime counted 2 times: differing by 4e-07' in render(data, 'results/arm/arm.json')
     ratios = render(data, 'results/arm/arm.json', 'ratios')
     assert '| ShuffleNet 0.5x vs AlexNet | 480x640 | 13.23x | 15.00x | - | - | 15.00x |' in ' '.join(ratios.split())
+    by_size = ' '.join(render(data, 'results/arm/arm.json', 'ratios_by_size').split())
+    assert '| ShuffleNet 0.5x vs AlexNet | - | 15.00x (13.23x) | - |' in by_size  # AlexNet alone at 224
+    assert 'Faster R-CNN' not in by_size  # no Table 8 size for the detector claims
     rows[2]['mnn_instructions'] = 90_000_000  # only AlexNet counted in MNN: no best-runtime ratio
     ratios = render({'kind': 'arm_counts', **PROVENANCE, 'rows': rows}, 'results/arm/arm.json', 'ratios')
     assert '| ShuffleNet 0.5x vs AlexNet | 480x640 | 13.23x | 15.00x | - | - | - |' in ' '.join(ratios.split())
