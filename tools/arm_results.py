@@ -28,6 +28,9 @@ def main() -> int:
     parser.add_argument('--previous', type=Path,
                         help='an earlier arm_counts result file whose rows and measurements are kept; the new counts '
                              'of a model it has are added to its repeats, new x86 timings replace its timings')
+    parser.add_argument('--replace', nargs='+', default=[], metavar='STEM',
+                        help='models (file stems) exported again since --previous: their earlier counts and timings '
+                             'are dropped instead of joined as repeats')
     parser.add_argument('--operators', type=Path, help='tools/arm_count.py --per-operator output')
     parser.add_argument('--cpu', default='cortex-a72', help='the emulated CPU model of the counts')
     parser.add_argument('--out', type=Path, default=Path('results/arm'), help='folder of the result files')
@@ -47,7 +50,10 @@ def write_results(args: argparse.Namespace) -> int:
     provenance = run_provenance(f'{host_cpu()} (x86_64): aarch64 {args.cpu} emulated by qemu-user'
                                 + ('; x86 latency on the same host' if args.x86 else ''))
     previous = read_result_file(args.previous) if args.previous else None
-    rows, details = collect_counts(args.counts, args.x86, previous)
+    unknown = sorted(set(args.replace) - {row['stem'] for row in (previous or {}).get('rows', [])})
+    if unknown:
+        raise ShufflenetDetError(f'--replace {" ".join(unknown)}: no such model in --previous; give stems of its rows')
+    rows, details = collect_counts(args.counts, args.x86, previous, args.replace)
     write_result_file(args.out / f'arm_counts_{args.cpu}.json', 'arm_counts', rows, provenance,
                       cpu=args.cpu, label=f'aarch64 instructions per inference (emulated, {args.cpu}); not a time',
                       measurements=details)

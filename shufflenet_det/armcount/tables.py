@@ -9,6 +9,7 @@ and ``arm_operators``; :func:`counts_table`, :func:`ratios_table` and :func:`ope
 import copy
 import json
 import re
+from collections.abc import Collection
 from pathlib import Path
 
 from ..benchmark.ratios import CLAIMS
@@ -41,22 +42,27 @@ def display_name(stem: str) -> tuple[str, str]:
     return base, where
 
 
-def collect_counts(count_files: list[Path], x86_file: Path | None,
-                   previous: dict | None = None) -> tuple[list[dict], dict]:
+def collect_counts(count_files: list[Path], x86_file: Path | None, previous: dict | None = None,
+                   replaced: Collection[str] = ()) -> tuple[list[dict], dict]:
     """Rows of an ``arm_counts`` result file (one per model) and the details of their measurements.
 
     Each row holds, per runtime, the instructions per inference (``<runtime>_instructions``), every count made of
     it (``<runtime>_repeats``), the x86 median (``<runtime>_x86_ms``), the parity with ONNX Runtime and why a
     runtime did not run. A count of a model and runtime already known (from ``previous``, an earlier
     ``arm_counts`` result file, or an earlier count file) adds its counts to the row's repeats, so counts made at
-    different times are checked against each other; the same count read twice is added once.
+    different times are checked against each other; the same count read twice is added once. The models in
+    ``replaced`` (file stems of models exported again since ``previous``) lose their earlier counts and timings.
 
     Raises:
         ResultFileError: If two counts of one model and runtime were made on different CPUs, inputs, threads,
             warm-ups or runtime versions.
     """
-    rows: dict[str, dict] = {row['stem']: dict(row) for row in (previous or {}).get('rows', [])}
+    rows: dict[str, dict] = {row['stem']: dict(row) for row in (previous or {}).get('rows', [])
+                             if row['stem'] not in replaced}
     details = copy.deepcopy((previous or {}).get('measurements') or {'counts': {}, 'x86': {}})
+    details['counts'] = {key: entry for key, entry in details['counts'].items()
+                         if key.rsplit(' ', 1)[0] not in replaced}
+    details['x86'] = {stem: entry for stem, entry in details['x86'].items() if stem not in replaced}
 
     def row_of(stem: str) -> dict:
         name, where = display_name(stem)

@@ -121,6 +121,8 @@ def test_later_counts_join_the_repeats_of_a_previous_result_file(tmp_path):
     rows[2]['mnn_instructions'] = 90_000_000  # only AlexNet counted in MNN: no best-runtime ratio
     ratios = render({'kind': 'arm_counts', **PROVENANCE, 'rows': rows}, 'results/arm/arm.json', 'ratios')
     assert '| ShuffleNet 0.5x vs AlexNet | 480x640 | 13.23x | 15.00x | - | - | - |' in ' '.join(ratios.split())
+    rows, _ = collect_counts([tmp_path / 'later.json'], None, previous, replaced={'alexnet_224x224'})
+    assert rows[0]['onnxruntime_repeats'] == [259_000_100]  # exported again: the earlier count is dropped
     elsewhere = count(259_000_000, 'onnxruntime')
     elsewhere.input_shape, elsewhere.provenance = [1, 3, 200, 200], elsewhere.provenance | {'date': 'later'}
     write_counts({'exported/alexnet_224x224.onnx': elsewhere}, tmp_path / 'other_input.json')
