@@ -78,5 +78,6 @@ def report_metrics(metrics: dict[str, float], summary: str, seconds: float, mode
         print(f'metrics written to {path}')
     return 0
 
+
 if __name__ == '__main__':
     sys.exit(main())
