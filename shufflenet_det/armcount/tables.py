@@ -12,7 +12,7 @@ import re
 from collections.abc import Collection
 from pathlib import Path
 
-from ..benchmark.ratios import CLAIMS
+from ..benchmark.ratios import CLAIMS, RatioClaim
 from ..benchmark.zoo import MODELS, TABLE8_SIZES
 from ..core.errors import ResultFileError
 from ..core.markdown import markdown_table
@@ -21,6 +21,12 @@ from .counts import relative_spread, repeatable
 RUNTIMES = ('onnxruntime', 'mnn', 'ncnn')
 RUNTIME_NAMES = {'onnxruntime': 'ONNX Runtime', 'mnn': 'MNN', 'ncnn': 'ncnn'}
 SUFFIXES = ('.ncnn.param', '.mnn', '.onnx')
+#: Pairs whose per-operator breakdowns are set side by side: the paper's Table 8 claims, and the light-head pair
+#: that Table 8's mult-adds put level.
+BREAKDOWN_PAIRS = (*CLAIMS, RatioClaim('Light-head ShuffleNet 2x vs MobileNet 1.0',
+                                       'Light-head R-CNN ShuffleNet 2x (g=3)', 'Light-head R-CNN MobileNet v1 1.0'))
+#: Operators under this share of a model's instructions share one row of its breakdown table.
+MINOR_SHARE = 0.01
 #: What a result file keeps of each count besides the numbers in its row.
 COUNT_DETAILS = ('cpu', 'input_shape', 'input_source', 'threads', 'warmup', 'repeatable', 'label', 'provenance')
 
@@ -224,7 +230,7 @@ def ratios_by_size_table(data: dict) -> str:
 
 def operators_table(data: dict) -> str:
     """Per model: instructions by operator (session calls subtracted), share, mult-adds, instructions per one;
-    then what costs ShuffleNet 0.5x its share against AlexNet, written from the same rows."""
+    then, for each pair of :data:`BREAKDOWN_PAIRS` broken down, what costs the faster-claimed model its share."""
     parts, models = [], list(dict.fromkeys((row['model'], row['input']) for row in data['rows']))
     for model, where in models:
         rows = sorted((row for row in data['rows'] if (row['model'], row['input']) == (model, where)),
@@ -236,35 +242,81 @@ def operators_table(data: dict) -> str:
                      f'{total / 1e6:.1f} M instructions (each segment\'s session call of '
                      f'{first["session_call_cost"]:,} subtracted) against {first["whole_model_instructions"] / 1e6:.1f}'
                      ' M for the whole model (the difference: fusions lost between segments).')
+        shown = [row for row in rows if row['instructions'] >= MINOR_SHARE * total]
+        minor = [row for row in rows if row['instructions'] < MINOR_SHARE * total]
+        if len(minor) > 1:
+            shown.append({'operator': f'{len(minor)} other kinds, each under {100 * MINOR_SHARE:g} %: '
+                                      + ', '.join(row['operator'] for row in minor),
+                          'segments': sum(row['segments'] for row in minor),
+                          'instructions': sum(row['instructions'] for row in minor),
+                          'mult_adds': sum(row['mult_adds'] for row in minor)})
+        else:
+            shown += minor
         parts.append(markdown_table(
             ['operator', 'segments', 'M instr.', 'share', 'M mult-adds', 'instr. per mult-add'],
             [[row['operator'], row['segments'], f'{row["instructions"] / 1e6:.2f}',
               f'{100 * row["instructions"] / total:.1f} %',
               f'{row["mult_adds"] / 1e6:.1f}' if row['mult_adds'] else None,
-              f'{row["instructions"] / row["mult_adds"]:.2f}' if row['mult_adds'] else None] for row in rows]))
-    summary = cost_summary(data['rows'])
-    return '\n\n'.join(parts + ([summary] if summary else []))
+              f'{row["instructions"] / row["mult_adds"]:.2f}' if row['mult_adds'] else None] for row in shown]))
+    return '\n\n'.join(parts + cost_summaries(data['rows']))
 
 
-def cost_summary(rows: list[dict]) -> str | None:
-    """What costs ShuffleNet 0.5x its share against AlexNet: instructions per mult-add of both, and the small
-    network's operators whose share of instructions exceeds their share of mult-adds."""
-    claim = next(claim for claim in CLAIMS if claim.name == 'ShuffleNet 0.5x vs AlexNet')
-    fast = [row for row in rows if row['model'] == claim.fast]
-    slow = [row for row in rows if row['model'] == claim.slow]
-    if not fast or not slow:
-        return None
+def work_kind(operator: str) -> str:
+    """The kind of work of an operator label, grouped 1x1 and dense 1x1 convolutions alike: ``Conv 1x1``,
+    ``Conv 3x3 depthwise``, ``Gemm``."""
+    head = operator.split('+')[0]
+    return head.rsplit(' ', 1)[0] if head.startswith('Conv ') and not head.endswith('depthwise') else head
 
+
+def instructions_per_mult_add(rows: list[dict]) -> dict[str, float]:
+    """Instructions per mult-add of each kind of work with mult-adds in one model's rows."""
+    kinds: dict[str, list[int]] = {}
+    for row in rows:
+        if row['mult_adds']:
+            totals = kinds.setdefault(work_kind(row['operator']), [0, 0])
+            totals[0] += row['instructions']
+            totals[1] += row['mult_adds']
+    return {kind: instructions / mult_adds for kind, (instructions, mult_adds) in kinds.items()}
+
+
+def cost_summaries(rows: list[dict]) -> list[str]:
+    """One :func:`cost_summary` per pair of :data:`BREAKDOWN_PAIRS` broken down at the same input."""
+    summaries = []
+    for claim in BREAKDOWN_PAIRS:
+        for where in dict.fromkeys(row['input'] for row in rows if row['model'] == claim.fast):
+            fast = [row for row in rows if (row['model'], row['input']) == (claim.fast, where)]
+            slow = [row for row in rows if (row['model'], row['input']) == (claim.slow, where)]
+            if slow:
+                summaries.append(cost_summary(claim, where, fast, slow))
+    return summaries
+
+
+def cost_summary(claim: RatioClaim, where: str, fast: list[dict], slow: list[dict]) -> str:
+    """What costs ``claim.fast`` its share against ``claim.slow``: instructions per mult-add of both, its operators
+    whose share of instructions exceeds their share of mult-adds, each kind of work per mult-add in both, and
+    what its segments would sum to at the other model's rate for each kind they share."""
     def per_mult_add(model_rows: list[dict]) -> float:
         return model_rows[0]['whole_model_instructions'] / sum(row['mult_adds'] for row in model_rows)
 
     total, macs = sum(row['instructions'] for row in fast), sum(row['mult_adds'] for row in fast)
+    slow_total = sum(row['instructions'] for row in slow)
     heavy = sorted((row for row in fast if row['mult_adds'] and row['instructions'] / total > row['mult_adds'] / macs),
                    key=lambda row: -row['instructions'])
     free = sum(row['instructions'] for row in fast if not row['mult_adds']) / total
+    slow_free = sum(row['instructions'] for row in slow if not row['mult_adds']) / slow_total
     parts = [f'{row["operator"]}: {100 * row["instructions"] / total:.0f} % of the instructions for '
              f'{100 * row["mult_adds"] / macs:.0f} % of the mult-adds' for row in heavy]
-    return (f'What costs {claim.fast} its share against {claim.slow} ({RUNTIME_NAMES[fast[0]["runtime"]]}): it '
-            f'executes {per_mult_add(fast):.2f} instructions per mult-add, {claim.slow} {per_mult_add(slow):.2f}. '
-            f'Operators with more than their share of instructions: {"; ".join(parts)}; operators without '
-            f'mult-adds (additions, reshapes, transposes, pooling, concatenation) take {100 * free:.0f} %.')
+    fast_rates, slow_rates = instructions_per_mult_add(fast), instructions_per_mult_add(slow)
+    shared = [kind for kind in fast_rates if kind in slow_rates]
+    at_slow_rates = sum(row['mult_adds'] * slow_rates[work_kind(row['operator'])]
+                        if row['mult_adds'] and work_kind(row['operator']) in slow_rates else row['instructions']
+                        for row in fast)
+    rates = '; '.join(f'{kind} {fast_rates[kind]:.2f} / {slow_rates[kind]:.2f}' for kind in shared)
+    return (f'What costs {claim.fast} its share against {claim.slow} at {where} '
+            f'({RUNTIME_NAMES[fast[0]["runtime"]]}): it executes {per_mult_add(fast):.2f} instructions per mult-add, '
+            f'{claim.slow} {per_mult_add(slow):.2f}. Operators with more than their share of instructions: '
+            f'{"; ".join(parts) or "none"}; operators without mult-adds take {100 * free:.0f} % '
+            f'({claim.slow}: {100 * slow_free:.0f} %). Instructions per mult-add by kind of work, the two models '
+            f'(grouped and dense convolutions of one kernel size together): {rates or "none shared"}. At '
+            f'{claim.slow}\'s rate for each kind they share, its segments would sum to {at_slow_rates / 1e6:.1f} M '
+            f'instructions instead of {total / 1e6:.1f} M ({claim.slow}: {slow_total / 1e6:.1f} M).')

@@ -82,17 +82,24 @@ def test_arm_result_files_and_their_tables(tmp_path):
         'runtime': 'onnxruntime', 'runtime_version': '1', 'cpu': 'cortex-a72', 'session_call_cost': 10,
         'whole_model_instructions': 300, 'segments': [{}, {}],
         'by_type': {'Conv 3x3 depthwise': {'segments': 1, 'instructions': 210, 'mult_adds': 10},
-                    'Conv 1x1 g=3': {'segments': 1, 'instructions': 110, 'mult_adds': 290}}},
+                    'Conv 1x1 g=3': {'segments': 1, 'instructions': 110, 'mult_adds': 290},
+                    'Flatten': {'segments': 1, 'instructions': 10, 'mult_adds': 0},
+                    'Reshape': {'segments': 2, 'instructions': 20, 'mult_adds': 0}}},
         'exported/alexnet_224x224.onnx': {
         'runtime': 'onnxruntime', 'runtime_version': '1', 'cpu': 'cortex-a72', 'session_call_cost': 10,
         'whole_model_instructions': 1000, 'segments': [{}],
-        'by_type': {'Conv 3x3 dense': {'segments': 1, 'instructions': 1010, 'mult_adds': 2000}}}}
+        'by_type': {'Conv 3x3 dense': {'segments': 1, 'instructions': 1010, 'mult_adds': 2000},
+                    'Conv 1x1 dense': {'segments': 1, 'instructions': 110, 'mult_adds': 400}}}}
     (tmp_path / 'operators.json').write_text(json.dumps(operators))
     write_result_file(tmp_path / 'ops.json', 'arm_operators', collect_operators(tmp_path / 'operators.json'),
                       PROVENANCE)
     text = render(read_result_file(tmp_path / 'ops.json'), 'results/arm/ops.json')
-    assert '1.00 instructions per mult-add, AlexNet 0.50' in text
+    assert '1.00 instructions per mult-add, AlexNet 0.42' in text
     assert 'Conv 3x3 depthwise: 67 % of the instructions for 3 % of the mult-adds' in text
+    assert '| 2 other kinds, each under 1 %: Flatten, Reshape | 3 | 0.00 |' in ' '.join(text.split())  # one row
+    # grouped and dense 1x1 convolutions compared per mult-add; at AlexNet's 0.25 the grouped ones would take 72.5
+    assert 'Conv 1x1 0.34 / 0.25.' in text
+    assert "At AlexNet's rate for each kind they share, its segments would sum to 0.0 M" in text
 
 
 def test_later_counts_join_the_repeats_of_a_previous_result_file(tmp_path):
