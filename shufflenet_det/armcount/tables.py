@@ -300,8 +300,8 @@ def cost_summary(claim: RatioClaim, where: str, fast: list[dict], slow: list[dic
 
     total, macs = sum(row['instructions'] for row in fast), sum(row['mult_adds'] for row in fast)
     slow_total = sum(row['instructions'] for row in slow)
-    heavy = sorted((row for row in fast if row['mult_adds'] and row['instructions'] / total > row['mult_adds'] / macs),
-                   key=lambda row: -row['instructions'])
+    heavy = sorted((row for row in fast if row['mult_adds'] and row['instructions'] >= MINOR_SHARE * total
+                    and row['instructions'] / total > row['mult_adds'] / macs), key=lambda row: -row['instructions'])
     free = sum(row['instructions'] for row in fast if not row['mult_adds']) / total
     slow_free = sum(row['instructions'] for row in slow if not row['mult_adds']) / slow_total
     parts = [f'{row["operator"]}: {100 * row["instructions"] / total:.0f} % of the instructions for '
