@@ -48,9 +48,12 @@ def main() -> int:
 
 def write_results(args: argparse.Namespace) -> int:
     """Write the result files that ``args`` asks for."""
-    provenance = run_provenance(f'{host_cpu()} (x86_64): aarch64 {args.cpu} emulated by qemu-user'
-                                + ('; x86 latency on the same host' if args.x86 else ''))
     previous = read_result_file(args.previous) if args.previous else None
+    kept_x86 = previous and 'x86 latency' in previous['machine']  # --previous's timings stay in its rows
+    same_host = args.x86 or (kept_x86 and previous['machine'].startswith(host_cpu()))
+    provenance = run_provenance(f'{host_cpu()} (x86_64): aarch64 {args.cpu} emulated by qemu-user'
+                                + ('; x86 latency on the same host' if same_host else
+                                   f'; x86 latency kept from {args.previous}' if kept_x86 else ''))
     unknown = sorted(set(args.replace) - {row['stem'] for row in (previous or {}).get('rows', [])})
     if unknown:
         raise ShufflenetDetError(f'--replace {" ".join(unknown)}: no such model in --previous; give stems of its rows')
