@@ -12,12 +12,11 @@ Example:
 """
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
 from shufflenet_det.armcount.provenance import host_cpu
-from shufflenet_det.armcount.tables import collect_counts, collect_operators, model_stem
+from shufflenet_det.armcount.tables import collect_counts, collect_operators
 from shufflenet_det.core.errors import ShufflenetDetError
 from shufflenet_det.results.result_file import read_result_file, run_provenance, write_result_file
 
@@ -63,9 +62,7 @@ def write_results(args: argparse.Namespace) -> int:
                       measurements=details)
     print(f'wrote {args.out / f"arm_counts_{args.cpu}.json"} ({len(rows)} models)')
     if args.operators:
-        operator_rows = collect_operators(args.operators)
-        counted = {model_stem(model): entry['provenance']
-                   for model, entry in json.loads(args.operators.read_text()).items()}
+        operator_rows, counted = collect_operators(args.operators)
         write_result_file(args.out / f'arm_operators_{args.cpu}.json', 'arm_operators', operator_rows, provenance,
                           cpu=args.cpu, label=f'aarch64 instructions per inference (emulated, {args.cpu}) by operator',
                           measurements=counted)

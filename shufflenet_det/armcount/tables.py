@@ -82,7 +82,7 @@ def collect_counts(count_files: list[Path], x86_file: Path | None, previous: dic
                 row[f'{runtime}_instructions'] = entry['instructions_per_inference']
                 row[f'{runtime}_version'] = entry['runtime_version']
                 row[f'{runtime}_repeats'] = entry['per_inference_repeats']
-                details['counts'][key] = {key: entry[key] for key in COUNT_DETAILS}
+                details['counts'][key] = {field: entry[field] for field in COUNT_DETAILS}
                 continue
             measured = [known['provenance']] + [more['provenance'] for more in known.get('more_counts', [])]
             if entry['provenance'] in measured:
@@ -118,10 +118,12 @@ def row_order(row: dict) -> tuple:
     return (detector, size[0] * size[-1] if size else 0, names.index(row['model']) if row['model'] in names else 99)
 
 
-def collect_operators(path: Path) -> list[dict]:
-    """Rows of an ``arm_operators`` result file: per model and operator, instructions less the session calls."""
-    rows = []
+def collect_operators(path: Path) -> tuple[list[dict], dict]:
+    """Rows of an ``arm_operators`` result file (per model and operator, instructions less the session calls) and
+    each model's count provenance, by file stem (models may have been broken down in different runs)."""
+    rows, provenance = [], {}
     for model, entry in json.loads(Path(path).read_text()).items():
+        provenance[model_stem(model)] = entry['provenance']
         name, where = display_name(model_stem(model))
         call = entry['session_call_cost']
         for operator, values in entry['by_type'].items():
@@ -131,7 +133,7 @@ def collect_operators(path: Path) -> list[dict]:
                          'instructions': values['instructions'] - values['segments'] * call,
                          'mult_adds': values['mult_adds'], 'session_call_cost': call,
                          'whole_model_instructions': entry['whole_model_instructions']})
-    return rows
+    return rows, provenance
 
 
 def millions(value: int | None) -> str | None:

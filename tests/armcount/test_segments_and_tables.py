@@ -80,19 +80,20 @@ def test_arm_result_files_and_their_tables(tmp_path):
     assert '8.99x' in ratios and '12.50x' in ratios and 'at or above' in ratios  # 12.5x >= the paper's 12.1x
     operators = {'exported/shufflenet-0.5x_224x224.onnx': {
         'runtime': 'onnxruntime', 'runtime_version': '1', 'cpu': 'cortex-a72', 'session_call_cost': 10,
-        'whole_model_instructions': 300, 'segments': [{}, {}],
+        'whole_model_instructions': 300, 'segments': [{}, {}], 'provenance': {'commit': 'abc'},
         'by_type': {'Conv 3x3 depthwise': {'segments': 1, 'instructions': 210, 'mult_adds': 10},
                     'Conv 1x1 g=3': {'segments': 1, 'instructions': 110, 'mult_adds': 290},
                     'Flatten': {'segments': 1, 'instructions': 10, 'mult_adds': 0},
                     'Reshape': {'segments': 2, 'instructions': 20, 'mult_adds': 0}}},
         'exported/alexnet_224x224.onnx': {
         'runtime': 'onnxruntime', 'runtime_version': '1', 'cpu': 'cortex-a72', 'session_call_cost': 10,
-        'whole_model_instructions': 1000, 'segments': [{}],
+        'whole_model_instructions': 1000, 'segments': [{}], 'provenance': {'commit': 'def'},
         'by_type': {'Conv 3x3 dense': {'segments': 1, 'instructions': 1010, 'mult_adds': 2000},
                     'Conv 1x1 dense': {'segments': 1, 'instructions': 110, 'mult_adds': 400}}}}
     (tmp_path / 'operators.json').write_text(json.dumps(operators))
-    write_result_file(tmp_path / 'ops.json', 'arm_operators', collect_operators(tmp_path / 'operators.json'),
-                      PROVENANCE)
+    operator_rows, counted = collect_operators(tmp_path / 'operators.json')
+    assert counted == {'shufflenet-0.5x_224x224': {'commit': 'abc'}, 'alexnet_224x224': {'commit': 'def'}}
+    write_result_file(tmp_path / 'ops.json', 'arm_operators', operator_rows, PROVENANCE)
     text = render(read_result_file(tmp_path / 'ops.json'), 'results/arm/ops.json')
     assert '1.00 instructions per mult-add, AlexNet 0.42' in text
     assert 'Conv 3x3 depthwise: 67 % of the instructions for 3 % of the mult-adds' in text
