@@ -2,8 +2,8 @@
 
 :func:`collect_counts` and :func:`collect_operators` turn the raw outputs of tools/arm_count.py and
 tools/compare_runtimes.py into result files (:mod:`shufflenet_det.results.result_file`) of kinds ``arm_counts``
-and ``arm_operators``; :func:`counts_table`, :func:`ratios_table` and :func:`operators_table` render them
-(registered in :mod:`shufflenet_det.results.tables`).
+and ``arm_operators``; :func:`counts_table`, :func:`ratios_table`, :func:`detector_ratios_table` and
+:func:`operators_table` render them (registered in :mod:`shufflenet_det.results.tables`).
 """
 
 import copy
@@ -21,10 +21,17 @@ from .counts import relative_spread, repeatable
 RUNTIMES = ('onnxruntime', 'mnn', 'ncnn')
 RUNTIME_NAMES = {'onnxruntime': 'ONNX Runtime', 'mnn': 'MNN', 'ncnn': 'ncnn'}
 SUFFIXES = ('.ncnn.param', '.mnn', '.onnx')
+LIGHT_HEAD_CLAIMS = (
+    RatioClaim('Light-head ShuffleNet 2x vs MobileNet 1.0', 'Light-head R-CNN ShuffleNet 2x (g=3)',
+               'Light-head R-CNN MobileNet v1 1.0'),
+    RatioClaim('Light-head ShuffleNet 1x vs MobileNet 1.0', 'Light-head R-CNN ShuffleNet 1x (g=3)',
+               'Light-head R-CNN MobileNet v1 1.0'),
+)
 #: Pairs whose per-operator breakdowns are set side by side: the paper's Table 8 claims, and the light-head pair
 #: that Table 8's mult-adds put level.
-BREAKDOWN_PAIRS = (*CLAIMS, RatioClaim('Light-head ShuffleNet 2x vs MobileNet 1.0',
-                                       'Light-head R-CNN ShuffleNet 2x (g=3)', 'Light-head R-CNN MobileNet v1 1.0'))
+BREAKDOWN_PAIRS = (*CLAIMS, LIGHT_HEAD_CLAIMS[0])
+#: Detector pairs compared at each scale: the Faster R-CNN claims and their light-head twins.
+DETECTOR_CLAIMS = (*(claim for claim in CLAIMS if claim.fast.startswith('Faster R-CNN')), *LIGHT_HEAD_CLAIMS)
 #: Operators under this share of a model's instructions share one row of its breakdown table.
 MINOR_SHARE = 0.01
 #: What a result file keeps of each count besides the numbers in its row.
@@ -228,6 +235,30 @@ def ratios_by_size_table(data: dict) -> str:
         rows.append([claim.name, *cells])
     return markdown_table(['ratio (slower / faster): instructions, best runtime each (paper, SD820 time)', *sizes],
                           rows)
+
+
+def detector_ratios_table(data: dict) -> str:
+    """MobileNet over ShuffleNet per detector pair and scale (above 1x: the ShuffleNet detector costs less), in
+    instructions per runtime that runs detectors and each on its best runtime, beside x86 time."""
+    detectors = [row for row in data['rows'] if row['input'].startswith('scale ')]
+    runtimes = [index for index, runtime in enumerate(RUNTIMES)
+                if any(row.get(f'{runtime}_instructions') for row in detectors)]
+    rows = []
+    for where in sorted({row['input'] for row in detectors}, key=lambda where: int(where.split()[1])):
+        by_name = {row['model']: row for row in detectors if row['input'] == where}
+        for claim in DETECTOR_CLAIMS:
+            fast, slow = by_name.get(claim.fast), by_name.get(claim.slow)
+            if not fast or not slow:
+                continue
+            instructions, best = ratio_cells(fast, slow, '_instructions')
+            times, best_time = ratio_cells(fast, slow, '_x86_ms')
+            rows.append([claim.name, where, *(instructions[index] for index in runtimes),
+                         None if best is None else f'{best:.2f}x', times[0],
+                         None if best_time is None else f'{best_time:.2f}x'])
+    return markdown_table(
+        ['MobileNet / ShuffleNet (above 1x: ShuffleNet costs less)', 'scale',
+         *(f'{RUNTIME_NAMES[RUNTIMES[index]]} instr.' for index in runtimes), 'instr., each on its best runtime',
+         'x86 time, ONNX Runtime', 'x86 time, each on its fastest runtime'], rows)
 
 
 def operators_table(data: dict) -> str:

@@ -7,7 +7,8 @@ naming the file and its provenance under every table, so a published number alwa
 from collections.abc import Callable
 from pathlib import Path
 
-from ..armcount.tables import counts_table, operators_table, ratios_by_size_table, ratios_table
+from ..armcount.tables import (counts_table, detector_ratios_table, operators_table, ratios_by_size_table,
+                               ratios_table)
 from ..core.errors import ResultFileError
 from ..core.markdown import markdown_table
 from .convergence import gain_label
@@ -274,6 +275,7 @@ RENDERERS: dict[tuple[str, str], Callable[[dict], str]] = {
     ('arm_counts', DEFAULT_VIEW): counts_table,
     ('arm_counts', 'ratios'): ratios_table,
     ('arm_counts', 'ratios_by_size'): ratios_by_size_table,
+    ('arm_counts', 'detector_ratios'): detector_ratios_table,
     ('arm_operators', DEFAULT_VIEW): operators_table,
 }
 

@@ -136,3 +136,23 @@ def test_later_counts_join_the_repeats_of_a_previous_result_file(tmp_path):
     write_counts({'exported/alexnet_224x224.onnx': elsewhere}, tmp_path / 'other_input.json')
     with pytest.raises(ResultFileError, match='input_shape'):
         collect_counts([tmp_path / 'other_input.json'], None, previous)
+
+
+def test_detector_ratios_set_mobilenet_over_shufflenet_per_scale_in_the_runtimes_that_ran_detectors():
+    def detector(model: str, scale: int, onnxruntime: int, mnn: int | None, ms: float) -> dict:
+        return {'model': model, 'input': f'scale {scale}', 'onnxruntime_instructions': onnxruntime,
+                'mnn_instructions': mnn, 'onnxruntime_x86_ms': ms, 'mnn_x86_ms': None}
+
+    rows = [detector('Faster R-CNN ShuffleNet 1x (g=3)', 600, 100, 60, 10.0),
+            detector('Faster R-CNN MobileNet v1 1.0', 600, 150, 90, 12.0),
+            detector('Faster R-CNN ShuffleNet 2x (g=3)', 600, 300, None, 30.0),  # no MNN count: no best ratio
+            detector('Light-head R-CNN ShuffleNet 1x (g=3)', 300, 20, 10, 2.0),
+            detector('Light-head R-CNN MobileNet v1 1.0', 300, 50, 40, 4.0),
+            {'model': 'AlexNet', 'input': '224x224', 'ncnn_instructions': 5}]  # a classifier: not a detector row
+    table = ' '.join(render({'kind': 'arm_counts', **PROVENANCE, 'rows': rows}, 'results/arm/arm.json',
+                            'detector_ratios').split())
+    assert 'ncnn' not in table  # no detector counted in ncnn: no column
+    assert '| Light-head ShuffleNet 1x vs MobileNet 1.0 | scale 300 | 2.50x | 4.00x | 4.00x | 2.00x | 2.00x |' in table
+    assert '| Faster R-CNN ShuffleNet 1x vs MobileNet 1.0 | scale 600 | 1.50x | 1.50x | 1.50x | 1.20x | 1.20x |' in table
+    assert '| Faster R-CNN ShuffleNet 2x vs MobileNet 1.0 | scale 600 | 0.50x | - | - | 0.40x | 0.40x |' in table
+    assert table.index('scale 300') < table.index('scale 600')
