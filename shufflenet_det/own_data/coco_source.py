@@ -13,17 +13,7 @@ from pathlib import Path
 from ..core.errors import DatasetError
 from .image_files import ImageIndex
 from .records import Problems, SourceBox, SourceData, SourceImage
-
-SPLIT_WORDS = {'train': 'train', 'val': 'val', 'valid': 'val', 'validation': 'val', 'test': 'test'}
-
-
-def _split_of(path: Path) -> str | None:
-    words = path.stem.lower().replace('-', '_').replace('.', '_').split('_') + [path.parent.name.lower()]
-    for word in words:
-        for key, split in SPLIT_WORDS.items():
-            if word == key or (word.startswith(key) and word[len(key):].isdigit()):  # val2017
-                return split
-    return None
+from .splits import names_give_splits, split_named_by
 
 
 def _segmentation_box(segmentation: object, image: dict) -> tuple[float, float, float, float] | None:
@@ -89,7 +79,7 @@ def _read_file(path: Path, index: ImageIndex, problems: Problems, classes: list[
     _check_structure(data, path)
     names = _categories(data, path)
     classes.extend(name for name in names.values() if name not in classes)
-    split = _split_of(path)
+    split = split_named_by(path)
     entries = {image['id']: image for image in data['images']}
     images = {}
     for image in data['images']:
@@ -140,7 +130,7 @@ def read_coco(source: Path, index: ImageIndex) -> SourceData:
     if not files:
         raise DatasetError(f'{source} holds no COCO json file (one with `images`, `annotations` and `categories`)')
     images = [image for path in files for image in _read_file(path, index, problems, classes)]
-    has_split = len(files) > 1 and all(_split_of(path) is not None for path in files)
+    has_split = names_give_splits(files)
     if not has_split:
         for image in images:
             image.split = None

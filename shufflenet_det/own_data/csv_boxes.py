@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .image_files import ImageIndex
 from .records import Problems, SourceBox, SourceData, SourceImage
+from .splits import names_give_splits, split_named_by
 
 #: Column -> the header names tools use for it.
 COLUMN_NAMES = {
@@ -28,7 +29,6 @@ COLUMN_NAMES = {
     'height': ('height', 'image_height'),
 }
 HEADERLESS = ('image', 'xmin', 'ymin', 'xmax', 'ymax', 'label')
-SPLIT_NAMES = {'train': 'train', 'val': 'val', 'valid': 'val', 'validation': 'val', 'test': 'test'}
 
 
 def _columns(header: list[str]) -> dict[str, int] | None:
@@ -37,15 +37,6 @@ def _columns(header: list[str]) -> dict[str, int] | None:
     found = {column: names.index(alias) for column, aliases in COLUMN_NAMES.items()
              for alias in aliases if alias in names}
     return found if {'image', 'xmin', 'ymin', 'xmax', 'ymax', 'label'} <= found.keys() else None
-
-
-def _split_of(path: Path) -> str | None:
-    """The split a CSV's name or folder gives (``train.csv``, ``valid/_annotations.csv``), or None."""
-    for name in (path.stem.lower(), path.parent.name.lower()):
-        for part in name.replace('-', '_').split('_'):
-            if part in SPLIT_NAMES:
-                return SPLIT_NAMES[part]
-    return None
 
 
 def _read_csv(path: Path, index: ImageIndex, problems: Problems, images: dict[tuple, SourceImage]) -> None:
@@ -59,7 +50,7 @@ def _read_csv(path: Path, index: ImageIndex, problems: Problems, images: dict[tu
     if columns is None:
         columns = {column: position for position, column in enumerate(HEADERLESS)}
     width = max(columns.values()) + 1
-    split = _split_of(path)
+    split = split_named_by(path)
     for line, row in enumerate(rows[start - 1:], start=start):
         if not any(cell.strip() for cell in row):
             continue
@@ -104,7 +95,7 @@ def read_csv_boxes(source: Path, index: ImageIndex) -> SourceData:
     files = [source] if source.is_file() else index.annotation_files('.csv')
     for path in files:
         _read_csv(path, index, problems, images)
-    has_split = all(_split_of(path) is not None for path in files) and len(files) > 1
+    has_split = names_give_splits(files)
     if not has_split:
         for image in images.values():
             image.split = None

@@ -7,8 +7,7 @@ naming the file and its provenance under every table, so a published number alwa
 from collections.abc import Callable
 from pathlib import Path
 
-from ..armcount.tables import (counts_table, detector_ratios_table, operators_table, ratios_by_size_table,
-                               ratios_table)
+from ..armcount.tables import counts_table, detector_ratios_table, operators_table, ratios_by_size_table, ratios_table
 from ..core.errors import ResultFileError
 from ..core.markdown import markdown_table
 from .convergence import gain_label
