@@ -90,24 +90,24 @@ def latency_label(row: dict) -> str:
     return f'{row["median_ms"]:.1f} ({row["p10_ms"]:.1f}-{row["p90_ms"]:.1f})'
 
 
-def sweep_reference(data: dict, row: dict) -> float | None:
-    """Median of the ``reference_key`` model's row with the same runtime and input as ``row``; None if absent."""
-    for candidate in data['rows']:
-        if (candidate.get('key') == data['reference_key'] and candidate['runtime'] == row['runtime']
-                and candidate['input'] == row['input']):
-            return candidate['median_ms']
-    return None
+def sweep_references(data: dict) -> dict[tuple[str, str], float | None]:
+    """Median of the ``reference_key`` model per (runtime, input); refuses a file where that model has no row."""
+    references = {(row['runtime'], row['input']): row['median_ms'] for row in data['rows']
+                  if row.get('key') == data.get('reference_key')}
+    if not references:
+        raise ResultFileError(f'no row has the reference_key {data.get("reference_key")!r} the ratios are taken to')
+    return references
 
 
 def sweep_table(data: dict) -> str:
     """Sweep rows (:class:`shufflenet_det.benchmark.rows.Row` fields) with each median's ratio to the reference
     model's row of the same runtime and input, and the aarch64 count where the sweep counted one."""
-    reference_value(data, 'median_ms')  # refuses a file whose reference_key names no row
+    references = sweep_references(data)
     counted = any(row.get('arm_instructions') for row in data['rows'])
     header = ['model', 'runtime', 'input', 'RoIs', 'GMAC', 'ms, median (p10-p90)', f'vs {data["reference_key"]}']
     rows = [[row['model'], row['runtime'], row['input'], row['rois'], row['gflops'],
              None if row['median_ms'] is None else latency_label(row),
-             ratio_label(row['median_ms'], sweep_reference(data, row))] for row in data['rows']]
+             ratio_label(row['median_ms'], references.get((row['runtime'], row['input'])))] for row in data['rows']]
     if counted:
         header.append('M aarch64 instructions (emulated; not a time)')
         for cells, row in zip(rows, data['rows'], strict=True):

@@ -108,3 +108,19 @@ def test_a_figure_of_a_kind_without_one_is_refused(tmp_path):
     (tmp_path / 'docs' / 'a.md').write_text('![plot](images/e.png) <!-- figure: results/eval.json -->\n')
     with pytest.raises(ResultFileError, match="'export_eval' result, which has no figure"):
         update_documents(tmp_path)
+
+
+def test_sweep_ratios_are_taken_to_the_reference_of_the_same_runtime_and_input():
+    def row(key: str, runtime: str, median_ms: float) -> dict:
+        return {'key': key, 'model': key, 'runtime': runtime, 'input': '300x400', 'rois': 100, 'gflops': 1.0,
+                'median_ms': median_ms}
+
+    data = {'kind': 'sweep', **PROVENANCE, 'reference_key': 'ref',
+            'rows': [row('ref', 'onnx', 10.0), row('ref', 'mnn', 20.0), row('small', 'onnx', 5.0),
+                     row('small', 'mnn', 5.0)]}
+    table = ' '.join(RENDERERS[('sweep', 'full')](data).split())
+    assert '| small | onnx | 300x400 | 100 | 1 | 5.0 | 0.50x |' in table
+    assert '| small | mnn | 300x400 | 100 | 1 | 5.0 | 0.25x |' in table
+    data['reference_key'] = 'gone'
+    with pytest.raises(ResultFileError, match="no row has the reference_key 'gone'"):
+        RENDERERS[('sweep', 'full')](data)
