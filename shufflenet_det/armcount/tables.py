@@ -21,6 +21,7 @@ from .counts import relative_spread, repeatable
 RUNTIMES = ('onnxruntime', 'mnn', 'ncnn')
 RUNTIME_NAMES = {'onnxruntime': 'ONNX Runtime', 'mnn': 'MNN', 'ncnn': 'ncnn'}
 SUFFIXES = ('.ncnn.param', '.mnn', '.onnx')
+#: The light-head detectors' pairs: ShuffleNet 2x and 1x, each against MobileNet 1.0.
 LIGHT_HEAD_CLAIMS = (
     RatioClaim('Light-head ShuffleNet 2x vs MobileNet 1.0', 'Light-head R-CNN ShuffleNet 2x (g=3)',
                'Light-head R-CNN MobileNet v1 1.0'),

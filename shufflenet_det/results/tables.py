@@ -75,12 +75,17 @@ def ratio_label(value: float | None, reference: float | None) -> str | None:
     return f'{ratio:.2f}x' if ratio < 1 else f'{ratio:.1f}x'
 
 
+def reference_rows(data: dict) -> list[dict]:
+    """The rows whose ``key`` is the file's ``reference_key`` (the ratios' denominators); refuses a file without."""
+    rows = [row for row in data['rows'] if row.get('key') == data.get('reference_key')]
+    if not rows:
+        raise ResultFileError(f'no row has the reference_key {data.get("reference_key")!r} the ratios are taken to')
+    return rows
+
+
 def reference_value(data: dict, column: str) -> float:
-    """``column`` of the row whose ``key`` is the file's ``reference_key`` (the ratios' denominator)."""
-    for row in data['rows']:
-        if row.get('key') == data.get('reference_key'):
-            return row[column]
-    raise ResultFileError(f'no row has the reference_key {data.get("reference_key")!r} the ratios are taken to')
+    """``column`` of the first reference row (:func:`reference_rows`)."""
+    return reference_rows(data)[0][column]
 
 
 def latency_label(row: dict) -> str:
@@ -91,12 +96,8 @@ def latency_label(row: dict) -> str:
 
 
 def sweep_references(data: dict) -> dict[tuple[str, str], float | None]:
-    """Median of the ``reference_key`` model per (runtime, input); refuses a file where that model has no row."""
-    references = {(row['runtime'], row['input']): row['median_ms'] for row in data['rows']
-                  if row.get('key') == data.get('reference_key')}
-    if not references:
-        raise ResultFileError(f'no row has the reference_key {data.get("reference_key")!r} the ratios are taken to')
-    return references
+    """Median of the ``reference_key`` model per (runtime, input) (:func:`reference_rows`)."""
+    return {(row['runtime'], row['input']): row['median_ms'] for row in reference_rows(data)}
 
 
 def sweep_table(data: dict) -> str:
