@@ -11,8 +11,8 @@ model = dict(
     # Small images (stride-16 maps of 12x16 at scale 192, 24x32 at 384): anchors of 16-256 px, a thin RPN.
     rpn_head=dict(feat_channels=128, anchor_generator=dict(scales=[1, 2, 4, 8, 16])),
     # 7x7 RoI features; the per-RoI stage halves them to 4x4, which the box head averages (roi_feat_size=4).
-    # Two samples per bin, pooled as matrix products: mmcv's single-threaded CPU RoIAlign backward was 40 % of
-    # a training step; SeparableRoIAlign gives the same numbers about four times faster (export: RoiAlign).
+    # Two samples per bin, pooled as matrix products: SeparableRoIAlign gives mmcv RoIAlign's numbers and trains
+    # faster on a CPU (its timing: docs/demo.md; exported as RoiAlign).
     roi_head=dict(
         bbox_roi_extractor=dict(type='RegistryRoIExtractor',
                                 roi_layer=dict(_delete_=True, type='SeparableRoIAlign', output_size=7,
